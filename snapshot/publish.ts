@@ -1,0 +1,117 @@
+/**
+ * Atomic publication of a snapshot version into an ObjectStore.
+ *
+ * Every shard and the manifest go under a fresh immutable `v/<version>/` prefix; the pointer
+ * is written last, with compare-and-swap against the pointer read at the start. Readers
+ * therefore see the old version or the new one, never a mix, and of two concurrent refreshes
+ * one wins while the other fails with PreconditionFailedError, leaving an orphan version that
+ * pruning removes later.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  FORMAT_VERSION,
+  keys,
+  manifestSchema,
+  newVersion,
+  pointerSchema,
+  type Manifest,
+  type Pointer,
+  type SnapshotSource,
+  type SpeciesEntry,
+} from './format.ts';
+import type { EncodedShard } from './encode.ts';
+import type { ObjectStore } from './store.ts';
+
+const JSON_TYPE = 'application/json';
+const XZ_TYPE = 'application/x-xz';
+
+export interface CurrentSnapshot {
+  pointer: Pointer;
+  etag: string;
+  manifest: Manifest;
+}
+
+/** Reads the current pointer and its manifest, or null when the store holds no snapshot yet. */
+export async function readCurrent(store: ObjectStore): Promise<CurrentSnapshot | null> {
+  const object = await store.get(keys.pointer);
+  if (!object) return null;
+  const pointer = pointerSchema.parse(JSON.parse(new TextDecoder().decode(object.body)));
+  const manifestObject = await store.get(pointer.manifest);
+  if (!manifestObject) throw new Error(`${store.description}: pointer names ${pointer.manifest}, which is missing`);
+  const manifest = manifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestObject.body)));
+  return { pointer, etag: object.etag, manifest };
+}
+
+export interface PublishOptions {
+  source: SnapshotSource;
+  now?: Date;
+}
+
+/** A version being written. Call putShard per species, then commit; nothing is visible before. */
+export class Publication {
+  readonly version: string;
+  readonly species: Record<string, SpeciesEntry> = {};
+  /** Etag of the pointer when we started (null: there was none); the commit's precondition. */
+  readonly baseEtag: string | null;
+  private readonly store: ObjectStore;
+  private readonly options: PublishOptions;
+  private readonly created: Date;
+
+  constructor(store: ObjectStore, options: PublishOptions, baseEtag: string | null) {
+    this.store = store;
+    this.options = options;
+    this.baseEtag = baseEtag;
+    this.created = options.now ?? new Date();
+    this.version = newVersion(this.created, randomBytes(3).toString('hex'));
+  }
+
+  async putShard(shard: EncodedShard): Promise<SpeciesEntry> {
+    const key = keys.shard(this.version, shard.species);
+    await this.store.put(key, shard.bytes, { contentType: XZ_TYPE });
+    const entry: SpeciesEntry = {
+      labels: shard.labels,
+      rows: shard.rows,
+      key,
+      bytes: shard.bytes.byteLength,
+      json_bytes: shard.json_bytes,
+      sha256: shard.sha256,
+    };
+    this.species[shard.species] = entry;
+    return entry;
+  }
+
+  manifest(): Manifest {
+    const species = Object.fromEntries(Object.entries(this.species).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return manifestSchema.parse({
+      format: FORMAT_VERSION,
+      version: this.version,
+      created: this.created.toISOString(),
+      source: this.options.source,
+      species,
+    });
+  }
+
+  /** Writes the manifest, then swaps the pointer to this version. */
+  async commit(): Promise<Pointer> {
+    const manifest = this.manifest();
+    const manifestKey = keys.manifest(this.version);
+    await this.store.put(manifestKey, encodeJson(manifest), { contentType: JSON_TYPE });
+    const pointer: Pointer = {
+      format: FORMAT_VERSION,
+      version: this.version,
+      manifest: manifestKey,
+      published: new Date().toISOString(),
+    };
+    await this.store.put(keys.pointer, encodeJson(pointer), { contentType: JSON_TYPE, ifMatch: this.baseEtag });
+    return pointer;
+  }
+}
+
+export async function beginPublication(store: ObjectStore, options: PublishOptions): Promise<Publication> {
+  const current = await store.get(keys.pointer);
+  return new Publication(store, options, current?.etag ?? null);
+}
+
+export function encodeJson(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value, null, 1)}\n`);
+}
