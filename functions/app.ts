@@ -1,0 +1,60 @@
+/**
+ * The HTTP app, independent of where it runs: give it a catalog and a config. Entry points:
+ * functions/worker.ts (Cloudflare Workers) and scripts/serve-node.ts (Node).
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { SnapshotUnavailableError, UnknownSpeciesError } from './catalog/catalog.ts';
+import { ProblemError, badParameter } from './problems.ts';
+import { registerAutocomplete } from './routes/autocomplete.ts';
+import { registerGeneSuggest } from './routes/gene-suggest.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerSpecies } from './routes/species.ts';
+import type { Deps } from './routes/suggest.ts';
+
+export type AppDeps = Deps;
+
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0]!;
+        const parameter = String(issue.path[0] ?? 'query');
+        throw badParameter(parameter, issue.message);
+      }
+    },
+  });
+
+  const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag'] }));
+
+  registerAutocomplete(app, deps);
+  registerGeneSuggest(app, deps);
+  registerSpecies(app, deps);
+  registerHealth(app, deps);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'ensembl-autocomplete', version: '1', description: 'Gene-name autocomplete for Ensembl species.' },
+  });
+
+  app.notFound((c) => new ProblemError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, { see: '/openapi.json' }).toResponse());
+  app.onError((error) => toProblem(error).toResponse());
+  return app;
+}
+
+/** Every error becomes a problem response; only a bug yields a 500, and never its stack. */
+function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof UnknownSpeciesError) {
+    return new ProblemError(404, `unknown species '${error.species}'; GET /species lists the available ones`, { see: '/species' });
+  }
+  if (error instanceof SnapshotUnavailableError) {
+    return new ProblemError(503, error.message, {}, { 'retry-after': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof HTTPException) return new ProblemError(error.status as ContentfulStatusCode, error.message);
+  console.error('unhandled error', error);
+  return new ProblemError(500, 'internal error; it has been logged');
+}

@@ -1,0 +1,23 @@
+/** Conditional-request helpers: answers are immutable per snapshot version. */
+import type { Config } from './config.ts';
+
+/** Bump when the response format changes, so clients drop answers of the old code. */
+const API_REVISION = 1;
+
+export function etagFor(version: string): string {
+  return `W/"${API_REVISION}.${version}"`;
+}
+
+/** Weak comparison per RFC 9110 §13.1.2: `W/` is ignored, `*` matches anything. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === bare;
+  });
+}
+
+export function cacheHeaders(config: Config, etag: string): Record<string, string> {
+  return { etag, 'cache-control': `public, max-age=${config.CACHE_MAX_AGE}` };
+}

@@ -1,0 +1,27 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { problemResponses, querySchemas } from './schemas.ts';
+import { suggest, type Deps } from './suggest.ts';
+
+/** The drop-in form that classic gene_suggest clients call: a bare array of labels. */
+export function registerGeneSuggest(app: OpenAPIHono, deps: Deps): void {
+  const route = createRoute({
+    method: 'get',
+    path: '/gene_suggest',
+    summary: 'Classic form: a JSON array of matching labels',
+    request: { query: querySchemas(deps.config).geneSuggest },
+    responses: {
+      200: {
+        description: 'Labels, best first.',
+        content: { 'application/json': { schema: z.array(z.string()).openapi({ example: ['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1'] }) } },
+      },
+      304: { description: 'Not modified since the ETag given in If-None-Match.' },
+      ...problemResponses,
+    },
+  });
+  app.openapi(route, async (c) => {
+    const { species, query, limit } = c.req.valid('query');
+    const outcome = await suggest(deps, c, species, query, limit);
+    if (outcome.kind === 'not-modified') return outcome.response;
+    return c.json(outcome.page.suggestions.map((s) => s.label), 200, outcome.headers);
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * Request and response schemas: they validate requests and generate /openapi.json, so the
+ * documentation cannot drift from the code.
+ */
+import { z } from '@hono/zod-openapi';
+import type { Config } from '../config.ts';
+
+export const MAX_QUERY_LENGTH = 100;
+
+const species = z
+  .string()
+  .trim()
+  .min(1, 'species is required')
+  .max(100)
+  .openapi({ description: 'Ensembl species name; case-insensitive, spaces read as underscores.', example: 'homo_sapiens' });
+
+const prefix = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .min(1, `${name} must not be blank`)
+    .max(MAX_QUERY_LENGTH, `${name} must be at most ${MAX_QUERY_LENGTH} characters`)
+    .openapi({ description: 'The prefix typed so far (matched case- and accent-insensitively).', example: 'BRC' });
+
+const limit = (config: Config) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return config.DEFAULT_LIMIT;
+      const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+      if (!Number.isInteger(n) || n < 1 || n > config.MAX_LIMIT) {
+        ctx.addIssue({ code: 'custom', message: `limit must be an integer from 1 to ${config.MAX_LIMIT}` });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .openapi({
+      type: 'integer',
+      minimum: 1,
+      maximum: config.MAX_LIMIT,
+      default: config.DEFAULT_LIMIT,
+      description: 'How many suggestions to return.',
+    });
+
+export function querySchemas(config: Config) {
+  return {
+    autocomplete: z.object({ species, q: prefix('q'), limit: limit(config) }),
+    geneSuggest: z.object({ species, query: prefix('query'), limit: limit(config) }),
+  };
+}
+
+export const suggestionSchema = z
+  .object({
+    label: z.string().openapi({ example: 'BRCA1' }),
+    stable_ids: z.array(z.string()).openapi({ example: ['ENSG00000012048'] }),
+    locations: z.array(z.string().nullable()).openapi({ example: ['17:43044295-43125483'] }),
+  })
+  .openapi('Suggestion');
+
+export const autocompleteSchema = z
+  .object({
+    species: z.string().openapi({ example: 'homo_sapiens' }),
+    q: z.string().openapi({ example: 'BRC' }),
+    total: z.number().int().openapi({ description: 'Matches in all; `suggestions` holds the first `limit`.', example: 4 }),
+    suggestions: z.array(suggestionSchema),
+    snapshot: z.string().openapi({ description: 'Version of the snapshot that answered.' }),
+  })
+  .openapi('Autocomplete');
+
+export const speciesListSchema = z
+  .object({
+    snapshot: z.string(),
+    species: z.array(z.object({ name: z.string().openapi({ example: 'homo_sapiens' }), labels: z.number().int() })),
+  })
+  .openapi('SpeciesList');
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded', 'unavailable']),
+    snapshot: z
+      .object({
+        version: z.string(),
+        created: z.string(),
+        published: z.string(),
+        age_seconds: z.number().int(),
+        source: z.object({ kind: z.string(), database: z.string().nullable(), release: z.number().nullable() }),
+        species: z.number().int(),
+      })
+      .nullable(),
+    loaded_species: z.array(z.object({ species: z.string(), labels: z.number().int(), bytes: z.number().int() })),
+    memory_bytes: z.number().int(),
+    errors: z.array(z.string()),
+  })
+  .openapi('Health');
+
+export const problemSchema = z
+  .object({
+    type: z.literal('about:blank'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    parameter: z.string().optional(),
+    see: z.string().optional(),
+  })
+  .openapi('Problem');
+
+const problemContent = { 'application/problem+json': { schema: problemSchema } };
+
+export const problemResponses = {
+  400: { description: 'Invalid query parameter (named in `parameter`).', content: problemContent },
+  404: { description: 'Unknown species; see `/species`.', content: problemContent },
+  503: { description: 'No snapshot reachable; retry after `Retry-After` seconds.', content: problemContent },
+} as const;
