@@ -5,11 +5,26 @@
  * compare-and-rename, so two writers cannot interleave on the pointer.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
-import { PreconditionFailedError, type ObjectStore, type PutOptions, type StoredObject } from './store.ts';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import {
+  PreconditionFailedError,
+  StorageError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './store.ts';
 
 const STALE_LOCK_MS = 30_000;
+
+/** File-system errors as StorageError: permissions read as access denied, the rest as failures. */
+function storageError(error: unknown, what: string): unknown {
+  if (error instanceof PreconditionFailedError || error instanceof StorageError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const detail = `${what}: ${(error as Error).message}`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StorageError('access-denied', detail, { cause: error });
+  return new StorageError('failed', detail, { cause: error });
+}
 
 function etagOf(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 32);
@@ -20,7 +35,7 @@ export class DirStore implements ObjectStore {
   private readonly root: string;
 
   constructor(root: string) {
-    this.root = root;
+    this.root = resolve(root);
     this.description = root;
   }
 
@@ -35,11 +50,19 @@ export class DirStore implements ObjectStore {
       return { body, etag: etagOf(body) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
+      throw storageError(error, `reading ${key}`);
     }
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
+    try {
+      return await this.putFile(key, body, options);
+    } catch (error) {
+      throw storageError(error, `writing ${key}`);
+    }
+  }
+
+  private async putFile(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
@@ -89,7 +112,7 @@ export class DirStore implements ObjectStore {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw error;
+        throw storageError(error, `listing ${prefix}`);
       }
       for (const entry of entries) {
         const full = join(dir, entry.name);
@@ -105,6 +128,21 @@ export class DirStore implements ObjectStore {
   }
 
   async delete(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => rm(this.path(key), { force: true })));
+    try {
+      await Promise.all(keys.map((key) => rm(this.path(key), { force: true })));
+      // Drop directories the deletion emptied (a pruned v/<version>/), never the root.
+      const dirs = new Set(keys.map((key) => dirname(this.path(key))));
+      for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
+        for (let d = dir; d !== this.root && d.startsWith(this.root); d = dirname(d)) {
+          try {
+            await rmdir(d);
+          } catch {
+            break; // not empty, or gone already
+          }
+        }
+      }
+    } catch (error) {
+      throw storageError(error, 'deleting objects');
+    }
   }
 }

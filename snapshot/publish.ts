@@ -19,8 +19,8 @@ import {
   type SnapshotSource,
   type SpeciesEntry,
 } from './format.ts';
-import type { EncodedShard } from './encode.ts';
-import type { ObjectStore } from './store.ts';
+import { sha256Hex, type EncodedShard } from './encode.ts';
+import { StorageError, type ObjectStore } from './store.ts';
 
 const JSON_TYPE = 'application/json';
 const XZ_TYPE = 'application/x-xz';
@@ -45,6 +45,20 @@ export async function readCurrent(store: ObjectStore): Promise<CurrentSnapshot |
 export interface PublishOptions {
   source: SnapshotSource;
   now?: Date;
+  /** Read every object back after writing it and compare (default true). */
+  verify?: boolean;
+}
+
+/** Reads `key` back and checks it holds exactly `sha256` over `size` bytes. */
+export async function verifyObject(store: ObjectStore, key: string, sha256: string, size: number): Promise<void> {
+  const object = await store.get(key);
+  if (!object) throw new StorageError('failed', `verification: ${store.description} lost ${key} right after writing it`);
+  if (object.body.byteLength !== size || sha256Hex(object.body) !== sha256) {
+    throw new StorageError(
+      'failed',
+      `verification: ${key} reads back as ${object.body.byteLength} bytes that differ from the ${size} bytes written`,
+    );
+  }
 }
 
 /** A version being written. Call putShard per species, then commit; nothing is visible before. */
@@ -65,9 +79,14 @@ export class Publication {
     this.version = newVersion(this.created, randomBytes(3).toString('hex'));
   }
 
+  /** Keys written so far (what discard() removes). */
+  readonly written: string[] = [];
+
   async putShard(shard: EncodedShard): Promise<SpeciesEntry> {
     const key = keys.shard(this.version, shard.species);
+    this.written.push(key);
     await this.store.put(key, shard.bytes, { contentType: XZ_TYPE });
+    if (this.options.verify !== false) await verifyObject(this.store, key, shard.sha256, shard.bytes.byteLength);
     const entry: SpeciesEntry = {
       labels: shard.labels,
       rows: shard.rows,
@@ -91,11 +110,19 @@ export class Publication {
     });
   }
 
-  /** Writes the manifest, then swaps the pointer to this version. */
-  async commit(): Promise<Pointer> {
+  /**
+   * Writes the manifest (and checks it reads back), then swaps the pointer to this version
+   * with compare-and-swap against the pointer read at the start: PreconditionFailedError when
+   * another refresh got there first. `beforePointer` runs between the two (last abort check).
+   */
+  async commit(beforePointer?: () => void): Promise<Pointer> {
     const manifest = this.manifest();
     const manifestKey = keys.manifest(this.version);
-    await this.store.put(manifestKey, encodeJson(manifest), { contentType: JSON_TYPE });
+    const body = encodeJson(manifest);
+    this.written.push(manifestKey);
+    await this.store.put(manifestKey, body, { contentType: JSON_TYPE });
+    if (this.options.verify !== false) await verifyObject(this.store, manifestKey, sha256Hex(body), body.byteLength);
+    beforePointer?.();
     const pointer: Pointer = {
       format: FORMAT_VERSION,
       version: this.version,
@@ -104,6 +131,11 @@ export class Publication {
     };
     await this.store.put(keys.pointer, encodeJson(pointer), { contentType: JSON_TYPE, ifMatch: this.baseEtag });
     return pointer;
+  }
+
+  /** Best effort: removes what this unpublished version wrote (after a guard refusal). */
+  async discard(): Promise<void> {
+    if (this.written.length) await this.store.delete([...this.written]);
   }
 }
 

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { GeneRow } from './encode.ts';
+import type { SnapshotSource } from './format.ts';
 
 export interface SpeciesRow extends GeneRow {
   species: string;
@@ -21,7 +22,7 @@ export interface SpeciesRows {
  * the input must be ordered (MySQL: ORDER BY species; the TSV export is sorted).
  */
 export async function* groupBySpecies(rows: AsyncIterable<SpeciesRow>): AsyncGenerator<SpeciesRows> {
-  let current: SpeciesRows | null = null;
+  let current = null as SpeciesRows | null;
   const seen = new Set<string>();
   for await (const { species, stableId, label, location } of rows) {
     if (current?.species !== species) {
@@ -33,6 +34,58 @@ export async function* groupBySpecies(rows: AsyncIterable<SpeciesRow>): AsyncGen
     current.rows.push({ stableId, label, location });
   }
   if (current) yield current;
+}
+
+/** Where a refresh reads its rows: MySQL (mysql-source.ts) or a TSV export (TsvSource). */
+export interface RowSource {
+  readonly source: SnapshotSource;
+  /** Species the run will produce, when known in advance (progress), else null. */
+  readonly speciesTotal: number | null;
+  /** Rows read so far (for rows/s). */
+  readonly rowsRead: number;
+  /** The rows, one species at a time; at most `maxQueued` finished groups are held ahead. */
+  groups(maxQueued?: number): AsyncIterable<SpeciesRows>;
+  close(): Promise<void>;
+}
+
+/**
+ * `--species` globs (`homo_sapiens,mus_*`, `?` for one character), case-insensitive; a species
+ * is kept when any glob matches all of it. Undefined or empty: keep everything.
+ */
+export function speciesMatcher(globs: readonly string[] | undefined): ((species: string) => boolean) | undefined {
+  const list = (globs ?? []).map((g) => g.trim()).filter(Boolean);
+  if (!list.length) return undefined;
+  const patterns = list.map(
+    (glob) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'),
+  );
+  return (species) => patterns.some((p) => p.test(species));
+}
+
+/** A TSV export as a RowSource, optionally filtered by species. */
+export class TsvSource implements RowSource {
+  readonly source: SnapshotSource = { kind: 'tsv', database: null, release: null };
+  readonly speciesTotal = null;
+  rowsRead = 0;
+  private readonly path: string;
+  private readonly filter: ((species: string) => boolean) | undefined;
+
+  constructor(path: string, filter?: (species: string) => boolean) {
+    this.path = path;
+    this.filter = filter;
+  }
+
+  groups(): AsyncIterable<SpeciesRows> {
+    const self = this;
+    async function* counted(): AsyncGenerator<SpeciesRow> {
+      for await (const row of readTsv(self.path)) {
+        self.rowsRead++;
+        if (!self.filter || self.filter(row.species)) yield row;
+      }
+    }
+    return groupBySpecies(counted());
+  }
+
+  async close(): Promise<void> {}
 }
 
 const TSV_COLUMNS = ['species', 'stable_id', 'display_label'] as const;

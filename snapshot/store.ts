@@ -25,6 +25,19 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/** What went wrong talking to storage, so the CLI can tell a bad credential from a dead network. */
+export type StorageErrorKind = 'access-denied' | 'unreachable' | 'failed';
+
+export class StorageError extends Error {
+  override name = 'StorageError';
+  readonly kind: StorageErrorKind;
+
+  constructor(kind: StorageErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+  }
+}
+
 export interface ObjectStore {
   /** A human-readable location for logs, e.g. `s3://bucket/prefix` or a directory. */
   readonly description: string;

@@ -1,0 +1,381 @@
+/**
+ * Rows from Ensembl's MySQL: connect, find the newest database holding gene_autocomplete,
+ * and stream its rows ordered by species through the table's (species, display_label) index,
+ * one species at a time, with backpressure so memory holds at most a few species.
+ */
+import mysql, { type Connection, type QueryOptions } from 'mysql2';
+import type { Readable } from 'node:stream';
+import { RefreshError } from './errors.ts';
+import type { SnapshotSource } from './format.ts';
+import type { RowSource, SpeciesRows } from './rows.ts';
+
+export const DEFAULT_MYSQL_URL = 'mysql://anonymous@ensembldb.ensembl.org:3306/';
+
+export interface MysqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  database: string | undefined;
+}
+
+/**
+ * `mysql://user[:password]@host[:port][/database]`. A password in the URL works but lands in
+ * shell history; prefer the MYSQL_PWD environment variable (passed in as `envPassword`).
+ */
+export function parseMysqlUrl(url: string, envPassword?: string): MysqlTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RefreshError('usage', `--mysql: not a URL: ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  }
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw new RefreshError('usage', `--mysql: expected mysql://user@host:port/, got ${parsed.protocol}//`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\/+|\/+$/g, '')) || undefined;
+  return {
+    host: parsed.hostname || 'localhost',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username) || 'anonymous',
+    password: parsed.password ? decodeURIComponent(parsed.password) : envPassword || undefined,
+    database,
+  };
+}
+
+const ACCESS_DENIED = new Set([
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_TABLEACCESS_DENIED_ERROR',
+  'ER_COLUMNACCESS_DENIED_ERROR',
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
+  'ER_HOST_NOT_PRIVILEGED',
+]);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_HOST_IS_BLOCKED',
+]);
+const LOST = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+  'ER_SERVER_SHUTDOWN',
+  'ER_NET_READ_INTERRUPTED',
+  'ER_NET_WRITE_INTERRUPTED',
+]);
+
+/** Maps a mysql2 error to a RefreshError; `phase` tells a refused connection from a lost one. */
+export function classifyMysqlError(error: unknown, phase: 'connect' | 'query' | 'stream', where: string): RefreshError {
+  if (error instanceof RefreshError) return error;
+  const err = error as Error & { code?: string; errno?: number };
+  const code = err.code ?? '';
+  const message = err.message || code || String(error);
+  if (ACCESS_DENIED.has(code)) return new RefreshError('source-access-denied', `MySQL access denied at ${where}: ${message}`, { cause: error });
+  if (code === 'ER_BAD_DB_ERROR' || code === 'ER_NO_SUCH_TABLE') {
+    return new RefreshError('no-table', `no gene_autocomplete table at ${where}: ${message}`, { cause: error });
+  }
+  if (phase === 'connect' && (UNREACHABLE.has(code) || err.name === 'AggregateError')) {
+    return new RefreshError('source-unreachable', `MySQL server ${where} unreachable: ${message || 'connection failed'}`, { cause: error });
+  }
+  if (phase === 'stream' && LOST.has(code)) {
+    return new RefreshError('source-failed', `MySQL connection to ${where} lost while streaming rows: ${message}`, { cause: error });
+  }
+  return new RefreshError('source-failed', `MySQL error at ${where}: ${message}`, { cause: error });
+}
+
+type Row = Record<string, unknown> & unknown[];
+
+function query(connection: Connection, options: QueryOptions | string, values?: unknown[]): Promise<Row[]> {
+  return new Promise((resolve, reject) => {
+    const opts: QueryOptions = typeof options === 'string' ? { sql: options } : options;
+    connection.query({ ...opts, values: values ?? opts.values }, (error, rows) => (error ? reject(error) : resolve(rows as Row[])));
+  });
+}
+
+function connect(config: mysql.ConnectionOptions): Promise<Connection> {
+  return new Promise((resolve, reject) => {
+    const connection = mysql.createConnection(config);
+    const onError = (error: Error) => {
+      connection.destroy();
+      reject(error);
+    };
+    connection.once('error', onError);
+    connection.connect((error) => {
+      if (error) return onError(error);
+      connection.off('error', onError);
+      // An error event with no listener would crash the process; errors surface through queries.
+      connection.on('error', () => {});
+      resolve(connection);
+    });
+  });
+}
+
+const DATABASE_PATTERN = /^ensembl_(autocomplete|website)_(\d+)$/;
+
+/** Release number of an Ensembl web/autocomplete database name, else null. */
+export function releaseOf(database: string): number | null {
+  const match = DATABASE_PATTERN.exec(database);
+  return match ? Number(match[2]) : null;
+}
+
+/**
+ * Orders candidate databases newest first: by release, and at the same release the dedicated
+ * `ensembl_autocomplete_NNN` (release 101 on) before `ensembl_website_NNN`.
+ */
+export function rankDatabases(names: readonly string[]): string[] {
+  return names
+    .map((name) => ({ name, match: DATABASE_PATTERN.exec(name) }))
+    .filter((c): c is { name: string; match: RegExpExecArray } => c.match !== null)
+    .sort((a, b) => Number(b.match[2]) - Number(a.match[2]) || (a.match[1] === 'autocomplete' ? -1 : 1) - (b.match[1] === 'autocomplete' ? -1 : 1))
+    .map((c) => c.name);
+}
+
+function quoteId(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+export interface MysqlSourceOptions {
+  url: string;
+  /** Pins the database (else the URL's, else auto-detection). */
+  database?: string;
+  /** MYSQL_PWD, when the URL has no password. */
+  envPassword?: string;
+  /** Keeps only species for which this returns true. */
+  speciesFilter?: (species: string) => boolean;
+  connectTimeoutMs?: number;
+}
+
+export class MysqlSource implements RowSource {
+  readonly source: SnapshotSource;
+  readonly speciesTotal: number;
+  rowsRead = 0;
+  /** The server's id for our connection (what `KILL` takes). */
+  readonly threadId: number | null;
+  private readonly connection: Connection;
+  private readonly where: string;
+  private readonly sql: string;
+  private readonly values: string[];
+  private stream: Readable | null = null;
+
+  private constructor(init: {
+    connection: Connection;
+    where: string;
+    database: string;
+    species: string[];
+    sql: string;
+    values: string[];
+  }) {
+    this.connection = init.connection;
+    this.where = init.where;
+    this.sql = init.sql;
+    this.values = init.values;
+    this.speciesTotal = init.species.length;
+    this.threadId = init.connection.threadId;
+    this.source = { kind: 'mysql', database: init.database, release: releaseOf(init.database) };
+  }
+
+  static async open(options: MysqlSourceOptions): Promise<MysqlSource> {
+    const target = parseMysqlUrl(options.url, options.envPassword);
+    const where = `${target.user}@${target.host}:${target.port}`;
+    let connection: Connection;
+    try {
+      connection = await connect({
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password: target.password,
+        connectTimeout: options.connectTimeoutMs ?? 15_000,
+        charset: 'utf8mb4_general_ci',
+        supportBigNumbers: true,
+      });
+    } catch (error) {
+      throw classifyMysqlError(error, 'connect', where);
+    }
+    try {
+      // The server aborts a result set whose client stops reading for net_write_timeout
+      // seconds; our backpressure pauses while a species encodes, so give it room.
+      await query(connection, 'SET SESSION net_write_timeout = 600').catch(() => {});
+      const database = options.database ?? target.database ?? (await detectDatabase(connection, where));
+      const table = `${quoteId(database)}.gene_autocomplete`;
+      const found = await query(
+        connection,
+        "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = 'gene_autocomplete'",
+        [database],
+      );
+      if (!Number(found[0]?.n)) throw new RefreshError('no-table', `${database} on ${where} has no gene_autocomplete table`);
+
+      const speciesRows = await query(connection, {
+        sql: `SELECT DISTINCT species FROM ${table} WHERE species IS NOT NULL`,
+        rowsAsArray: true,
+      });
+      const allSpecies = speciesRows.map((row) => String(row[0]));
+      const species = options.speciesFilter ? allSpecies.filter((s) => options.speciesFilter!(s.toLowerCase())) : allSpecies;
+
+      const index = await speciesIndex(connection, database);
+      const hint = index ? ` FORCE INDEX (${quoteId(index)})` : '';
+      const filtered = options.speciesFilter !== undefined;
+      const where_ = filtered ? (species.length ? `species IN (${species.map(() => '?').join(', ')})` : 'FALSE') : 'species IS NOT NULL';
+      const sql = `SELECT species, stable_id, display_label, location FROM ${table}${hint} WHERE ${where_} ORDER BY species`;
+      return new MysqlSource({ connection, where, database, species, sql, values: filtered ? species : [] });
+    } catch (error) {
+      connection.destroy();
+      throw classifyMysqlError(error, 'query', where);
+    }
+  }
+
+  /** Streams the rows as species groups; `maxQueued` groups wait at most before the socket pauses. */
+  groups(maxQueued = 1): AsyncIterable<SpeciesRows> {
+    const stream = this.connection.query({ sql: this.sql, values: this.values, rowsAsArray: true }).stream({ highWaterMark: 4096 });
+    this.stream = stream;
+    return groupStream(stream, maxQueued, (n) => (this.rowsRead += n), (error) => classifyMysqlError(error, 'stream', this.where));
+  }
+
+  async close(): Promise<void> {
+    this.stream?.destroy();
+    this.connection.destroy();
+  }
+}
+
+async function detectDatabase(connection: Connection, where: string): Promise<string> {
+  const names: string[] = [];
+  for (const pattern of ['ensembl\\_autocomplete\\_%', 'ensembl\\_website\\_%']) {
+    const rows = await query(connection, { sql: 'SHOW DATABASES LIKE ?', rowsAsArray: true }, [pattern]);
+    names.push(...rows.map((row) => String(row[0])));
+  }
+  const candidates = rankDatabases(names);
+  for (const database of candidates) {
+    const rows = await query(
+      connection,
+      "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = 'gene_autocomplete'",
+      [database],
+    );
+    if (Number(rows[0]?.n)) return database;
+  }
+  throw new RefreshError(
+    'no-table',
+    candidates.length
+      ? `none of ${candidates.length} ensembl_autocomplete_NNN / ensembl_website_NNN databases on ${where} has a gene_autocomplete table`
+      : `no ensembl_autocomplete_NNN or ensembl_website_NNN database on ${where}`,
+  );
+}
+
+/** The index whose leading columns are (species, display_label), else any led by species. */
+async function speciesIndex(connection: Connection, database: string): Promise<string | null> {
+  const rows = await query(
+    connection,
+    `SELECT index_name AS name, seq_in_index AS seq, column_name AS col FROM information_schema.statistics
+      WHERE table_schema = ? AND table_name = 'gene_autocomplete' ORDER BY index_name, seq_in_index`,
+    [database],
+  );
+  const columns = new Map<string, string[]>();
+  for (const row of rows) {
+    const name = String(row.name);
+    if (!columns.has(name)) columns.set(name, []);
+    columns.get(name)![Number(row.seq) - 1] = String(row.col).toLowerCase();
+  }
+  let fallback: string | null = null;
+  for (const [name, cols] of columns) {
+    if (cols[0] !== 'species') continue;
+    if (cols[1] === 'display_label') return name;
+    fallback ??= name;
+  }
+  return fallback;
+}
+
+/**
+ * Groups an object-mode stream of `[species, stable_id, display_label, location]` arrays,
+ * ordered by species, without an await per row. Pauses the stream while `maxQueued` finished
+ * groups wait for the consumer.
+ */
+export async function* groupStream(
+  stream: Readable,
+  maxQueued: number,
+  onRows: (n: number) => void,
+  mapError: (error: unknown) => Error,
+): AsyncGenerator<SpeciesRows> {
+  const queue: SpeciesRows[] = [];
+  const seen = new Set<string>();
+  let current: SpeciesRows | null = null;
+  let pending = 0;
+  let finished = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  stream.on('data', (row: unknown[]) => {
+    if (failure) return;
+    const species = String(row[0]).toLowerCase();
+    if (species !== current?.species) {
+      if (current) {
+        queue.push(current);
+        if (queue.length >= maxQueued) stream.pause();
+        notify();
+      }
+      if (seen.has(species)) {
+        failure = new RefreshError('source-failed', `rows are not ordered by species: ${species} appears twice (was the table changed during the refresh?)`);
+        stream.destroy();
+        notify();
+        return;
+      }
+      seen.add(species);
+      current = { species, rows: [] };
+    }
+    current.rows.push({
+      stableId: row[1] == null ? '' : String(row[1]),
+      label: row[2] == null ? null : String(row[2]),
+      location: row[3] == null ? null : String(row[3]),
+    });
+    if (++pending === 4096) {
+      onRows(pending);
+      pending = 0;
+    }
+  });
+  stream.on('end', () => {
+    onRows(pending);
+    pending = 0;
+    if (current) queue.push(current);
+    current = null;
+    finished = true;
+    notify();
+  });
+  stream.on('error', (error) => {
+    failure ??= mapError(error);
+    notify();
+  });
+  stream.on('close', () => {
+    if (!finished) failure ??= mapError(Object.assign(new Error('connection closed before the last row'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    notify();
+  });
+
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      const group = queue.shift();
+      if (group) {
+        if (queue.length < maxQueued && stream.isPaused() && !finished) stream.resume();
+        yield group;
+        continue;
+      }
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    if (!finished) stream.destroy();
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * One snapshot refresh, start to finish: read the current snapshot, stream rows one species at
+ * a time, encode on worker threads, upload and verify each shard under a new version, apply
+ * the shrink guard, write the manifest, swap the pointer (compare-and-swap), prune.
+ *
+ * Whatever fails before the pointer swap (source, storage, guard, Ctrl-C) leaves the pointer
+ * untouched; the error is a RefreshError whose kind decides the exit code (errors.ts).
+ */
+import { EncodePool } from './encode-pool.ts';
+import type { EncodedShard } from './encode.ts';
+import { errorMessage, RefreshError } from './errors.ts';
+import { SPECIES_PATTERN, type Pointer, type SnapshotSource } from './format.ts';
+import { checkShrink, type GuardVerdict } from './guard.ts';
+import { pruneVersions, type PruneResult } from './prune.ts';
+import { Publication, readCurrent, type CurrentSnapshot } from './publish.ts';
+import type { RowSource } from './rows.ts';
+import { toJob } from './shard-job.ts';
+import { PreconditionFailedError, StorageError, type ObjectStore, type PutOptions, type StoredObject } from './store.ts';
+
+export interface ShardReport {
+  species: string;
+  labels: number;
+  rows: number;
+  skipped: number;
+  bytes: number;
+  json_bytes: number;
+}
+
+export interface Totals {
+  species: number;
+  labels: number;
+  rows: number;
+  skipped: number;
+  bytes: number;
+  json_bytes: number;
+}
+
+export interface ShardEvent {
+  shard: ShardReport;
+  done: number;
+  /** Species expected in all, when the source knows. */
+  total: number | null;
+  rowsRead: number;
+  bytesWritten: number;
+}
+
+export interface RefreshEvents {
+  start?(info: { source: SnapshotSource; store: string | null; version: string; current: string | null; total: number | null }): void;
+  shard?(event: ShardEvent): void;
+  phase?(phase: 'guard' | 'commit' | 'prune', detail: string): void;
+  warn?(message: string): void;
+}
+
+export interface RefreshOptions {
+  /** Opened after the store answered, so a storage problem fails before a long dump. */
+  openSource: () => Promise<RowSource>;
+  /** Target; may be null only for a dry run (no guard comparison then). */
+  store: ObjectStore | null;
+  dryRun?: boolean;
+  force?: boolean;
+  /** Guard threshold as a fraction (0.1 = 10 %). */
+  maxShrink?: number;
+  /** Prune to this many old versions after publishing (undefined: no pruning). */
+  keep?: number;
+  /** Encoder threads (0: encode on the main thread). */
+  jobs?: number;
+  /** xz preset 0–9. */
+  preset?: number;
+  signal?: AbortSignal;
+  events?: RefreshEvents;
+  now?: Date;
+}
+
+export interface RefreshSummary {
+  dryRun: boolean;
+  source: SnapshotSource;
+  store: string | null;
+  version: string;
+  previous: string | null;
+  pointer: Pointer | null;
+  species: ShardReport[];
+  totals: Totals;
+  guard: GuardVerdict;
+  forced: boolean;
+  pruned: PruneResult | null;
+  warnings: string[];
+  elapsedMs: number;
+}
+
+/** Accepts and forgets everything: the target of a dry run. */
+class NullStore implements ObjectStore {
+  readonly description = '(dry run)';
+  async get(): Promise<StoredObject | null> {
+    return null;
+  }
+  async put(_key: string, _body: Uint8Array, _options?: PutOptions): Promise<{ etag: string }> {
+    return { etag: '' };
+  }
+  async list(): Promise<string[]> {
+    return [];
+  }
+  async delete(): Promise<void> {}
+}
+
+/** Any failure as a RefreshError with the right kind. */
+export function toRefreshError(error: unknown, aborted = false): RefreshError {
+  if (aborted) return new RefreshError('interrupted', 'interrupted; the current snapshot was left untouched', { cause: error });
+  if (error instanceof RefreshError) return error;
+  if (error instanceof PreconditionFailedError) {
+    return new RefreshError('conflict', `${error.message}; this version was not published`, { cause: error });
+  }
+  if (error instanceof StorageError) {
+    const kind = error.kind === 'access-denied' ? 'storage-access-denied' : error.kind === 'unreachable' ? 'storage-unreachable' : 'storage-failed';
+    const prefix = error.kind === 'access-denied' ? 'storage access denied' : error.kind === 'unreachable' ? 'storage unreachable' : 'storage error';
+    return new RefreshError(kind, `${prefix}: ${error.message}`, { cause: error });
+  }
+  return new RefreshError('unexpected', errorMessage(error), { cause: error });
+}
+
+export async function refresh(options: RefreshOptions): Promise<RefreshSummary> {
+  const started = performance.now();
+  const dryRun = options.dryRun ?? false;
+  const signal = options.signal;
+  const events = options.events ?? {};
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    events.warn?.(message);
+  };
+  if (!options.store && !dryRun) throw new RefreshError('usage', 'no target: give --out or --bucket (or --dry-run)');
+  const checkAbort = () => {
+    if (signal?.aborted) throw new RefreshError('interrupted', 'interrupted; the current snapshot was left untouched');
+  };
+
+  let source: RowSource | null = null;
+  let pool: EncodePool | null = null;
+  const onAbort = () => void source?.close();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    let current: CurrentSnapshot | null = null;
+    if (options.store) {
+      try {
+        current = await readCurrent(options.store);
+      } catch (error) {
+        if (error instanceof StorageError) throw error;
+        throw new StorageError('failed', `the current snapshot at ${options.store.description} is unreadable: ${errorMessage(error)}`, { cause: error });
+      }
+    }
+    checkAbort();
+    source = await options.openSource();
+    checkAbort();
+
+    const target = dryRun ? new NullStore() : options.store!;
+    const publication = new Publication(target, { source: source.source, now: options.now, verify: !dryRun }, current?.etag ?? null);
+    events.start?.({
+      source: source.source,
+      store: options.store?.description ?? null,
+      version: publication.version,
+      current: current?.pointer.version ?? null,
+      total: source.speciesTotal,
+    });
+
+    const jobs = options.jobs ?? 0;
+    pool = new EncodePool(jobs);
+    const preset = options.preset ?? 9;
+    const reports: ShardReport[] = [];
+    let bytesWritten = 0;
+    const inflight = new Set<Promise<void>>();
+    let failure: unknown = null;
+    const limit = Math.max(1, jobs) + 1;
+
+    const encodeAndPut = async (species: string, job: ReturnType<typeof toJob>) => {
+      const shard: EncodedShard = await pool!.run(job);
+      checkAbort();
+      await publication.putShard(shard);
+      bytesWritten += shard.bytes.byteLength;
+      const report = {
+        species,
+        labels: shard.labels,
+        rows: shard.rows,
+        skipped: shard.skipped,
+        bytes: shard.bytes.byteLength,
+        json_bytes: shard.json_bytes,
+      };
+      reports.push(report);
+      if (shard.labels === 0) warn(`${species}: no usable labels (${shard.skipped} rows skipped)`);
+      events.shard?.({ shard: report, done: reports.length, total: source!.speciesTotal, rowsRead: source!.rowsRead, bytesWritten });
+    };
+
+    try {
+      for await (const group of source.groups(1)) {
+        checkAbort();
+        if (failure) throw failure;
+        if (!SPECIES_PATTERN.test(group.species)) {
+          warn(`species "${group.species}" skipped: not a production name ([a-z0-9_]+); ${group.rows.length} rows`);
+          continue;
+        }
+        const task = encodeAndPut(group.species, toJob(group.species, group.rows, preset, true));
+        const tracked = task.then(
+          () => void inflight.delete(tracked),
+          (error) => {
+            inflight.delete(tracked);
+            failure ??= error;
+          },
+        );
+        inflight.add(tracked);
+        while (inflight.size >= limit && !failure) await Promise.race(inflight);
+        if (failure) throw failure;
+      }
+    } catch (error) {
+      if (signal?.aborted) throw toRefreshError(error, true);
+      if (error instanceof RefreshError || error instanceof StorageError || error instanceof PreconditionFailedError) throw error;
+      throw new RefreshError('source-failed', `reading rows failed: ${errorMessage(error)}`, { cause: error });
+    }
+    await Promise.all(inflight);
+    if (failure) throw failure;
+    checkAbort();
+    await source.close();
+
+    reports.sort((a, b) => (a.species < b.species ? -1 : a.species > b.species ? 1 : 0));
+    const totals: Totals = { species: reports.length, labels: 0, rows: 0, skipped: 0, bytes: 0, json_bytes: 0 };
+    for (const r of reports) {
+      totals.labels += r.labels;
+      totals.rows += r.rows;
+      totals.skipped += r.skipped;
+      totals.bytes += r.bytes;
+      totals.json_bytes += r.json_bytes;
+    }
+    if (totals.species === 0 || totals.labels === 0) {
+      await publication.discard().catch(() => {});
+      throw new RefreshError(
+        'zero-rows',
+        totals.species === 0
+          ? `no rows${source.source.database ? ` in ${source.source.database}.gene_autocomplete` : ''}${source.speciesTotal === 0 ? ' for the --species filter' : ''}; nothing to publish`
+          : `all ${totals.rows} rows have NULL or empty labels; nothing to publish`,
+      );
+    }
+
+    const manifest = publication.manifest();
+    const guard = checkShrink(current?.manifest ?? null, manifest, options.maxShrink ?? 0.1);
+    const forced = !guard.ok && (options.force ?? false);
+    events.phase?.('guard', guard.ok ? 'ok' : forced ? `overridden by --force: ${guard.reasons.join('; ')}` : guard.reasons.join('; '));
+    if (!guard.ok && !forced) {
+      if (!dryRun) await publication.discard().catch((error) => warn(`could not remove the refused version: ${errorMessage(error)}`));
+      throw new RefreshError(
+        'guard-refused',
+        `refusing to replace ${current!.pointer.version}: ${guard.reasons.join('; ')} (--force overrides)`,
+      );
+    }
+
+    let pointer: Pointer | null = null;
+    let pruned: PruneResult | null = null;
+    if (!dryRun) {
+      checkAbort();
+      events.phase?.('commit', publication.version);
+      pointer = await publication.commit(checkAbort);
+      if (options.keep !== undefined) {
+        events.phase?.('prune', `keeping ${options.keep} old version(s)`);
+        try {
+          pruned = await pruneVersions(options.store!, {
+            current: pointer.version,
+            previous: current?.pointer.version ?? null,
+            keep: options.keep,
+            now: options.now,
+          });
+        } catch (error) {
+          warn(`published, but pruning failed: ${errorMessage(error)}`);
+        }
+      }
+    }
+    return {
+      dryRun,
+      source: source.source,
+      store: options.store?.description ?? null,
+      version: publication.version,
+      previous: current?.pointer.version ?? null,
+      pointer,
+      species: reports,
+      totals,
+      guard,
+      forced,
+      pruned,
+      warnings,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  } catch (error) {
+    throw toRefreshError(error, signal?.aborted ?? false);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await pool?.close();
+    await source?.close().catch(() => {});
+  }
+}
