@@ -27,6 +27,13 @@ export interface Snapshot {
   manifest: Manifest;
 }
 
+/** A species as served: its data and the snapshot version the answer belongs to. */
+export interface ServedSpecies {
+  data: SpeciesData;
+  /** The current version, or an older one while a failed reload leaves its data serving. */
+  version: string;
+}
+
 /** No snapshot could be read and none was loaded before. */
 export class SnapshotUnavailableError extends Error {
   override name = 'SnapshotUnavailableError';
@@ -139,27 +146,29 @@ export class SnapshotCatalog {
   }
 
   /** A species of the current snapshot, loading it if needed. */
-  async species(name: string): Promise<SpeciesData> {
+  async species(name: string): Promise<ServedSpecies> {
     const { manifest } = await this.snapshot();
     const entry = manifest.species[name];
     if (!entry) throw new UnknownSpeciesError(name);
     const cached = this.loaded.get(name);
-    if (cached?.sha256 === entry.sha256) return cached;
+    // A shard whose bytes did not change between versions is not reloaded.
+    if (cached?.sha256 === entry.sha256) return { data: cached, version: manifest.version };
+    const stale = cached && { data: cached, version: cached.version };
 
     const now = this.now();
     const failure = this.shardFailures.get(entry.sha256);
     if (failure && now - failure.at < this.retryMs) {
-      if (cached) return cached;
+      if (stale) return stale;
       throw new SnapshotUnavailableError(`species ${name} is unavailable: ${failure.message}`, this.retryAfterSeconds);
     }
     try {
       const data = await this.loadSpecies(manifest.version, name, entry);
       this.shardFailures.delete(entry.sha256);
       this.loaded.set(name, data);
-      return data;
+      return { data, version: manifest.version };
     } catch (error) {
       this.shardFailures.set(entry.sha256, { at: now, message: messageOf(error) });
-      if (cached) return cached; // the last good version keeps serving
+      if (stale) return stale; // the last good version keeps serving
       throw new SnapshotUnavailableError(`species ${name} is unavailable: ${messageOf(error)}`, this.retryAfterSeconds);
     }
   }

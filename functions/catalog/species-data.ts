@@ -18,6 +18,7 @@ export interface SearchPage {
 
 export class SpeciesData {
   readonly species: string;
+  /** The snapshot version this data was loaded from. */
   readonly version: string;
   /** sha256 of the shard it was loaded from: unchanged shards survive a version change. */
   readonly sha256: string;

@@ -25,8 +25,7 @@ export async function suggest(deps: Deps, c: Context, speciesParam: string, q: s
   if (matchesIfNoneMatch(c.req.header('if-none-match'), headers.etag!)) {
     return { kind: 'not-modified', response: new Response(null, { status: 304, headers }) };
   }
-  const data = await deps.catalog.species(species);
   // A failed reload may leave the previous version serving; the answer then names it.
-  const version = data.version;
+  const { data, version } = await deps.catalog.species(species);
   return { kind: 'page', species, version, page: data.search(q, limit), headers: cacheHeaders(deps.config, etagFor(version)) };
 }
