@@ -32,13 +32,13 @@ function makeApp(prefix: string) {
   return { get, advance: (seconds: number) => (clock.now += seconds * 1000) };
 }
 
-async function sha256(bytes: Uint8Array): Promise<string> {
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Replaces a shard's bytes; with `updateManifest` its manifest entry is made to match them. */
-async function replaceShard(prefix: string, version: string, species: string, bytes: Uint8Array, updateManifest: boolean) {
+async function replaceShard(prefix: string, version: string, species: string, bytes: Uint8Array<ArrayBuffer>, updateManifest: boolean) {
   await env.SNAPSHOTS.put(prefix + keys.shard(version, species), bytes);
   if (!updateManifest) return;
   const manifestKey = prefix + keys.manifest(version);
@@ -69,10 +69,10 @@ describe('no snapshot reachable', () => {
 
 describe('bad shards', () => {
   it.each([
-    ['corrupt (sha256 mismatch)', (b: Uint8Array) => b.map((x, i) => (i === 200 ? x ^ 0xff : x)), false, /sha256/],
-    ['truncated', (b: Uint8Array) => b.slice(0, b.byteLength - 100), false, /bytes, the manifest says/],
-    ['corrupt xz with a matching sha256', (b: Uint8Array) => b.map((x, i) => (i === 5000 ? x ^ 0xff : x)), true, /xz/],
-    ['truncated xz with a matching sha256', (b: Uint8Array) => b.slice(0, b.byteLength - 100), true, /xz/],
+    ['corrupt (sha256 mismatch)', (b: Uint8Array<ArrayBuffer>) => b.map((x, i) => (i === 200 ? x ^ 0xff : x)), false, /sha256/],
+    ['truncated', (b: Uint8Array<ArrayBuffer>) => b.slice(0, b.byteLength - 100), false, /bytes, the manifest says/],
+    ['corrupt xz with a matching sha256', (b: Uint8Array<ArrayBuffer>) => b.map((x, i) => (i === 5000 ? x ^ 0xff : x)), true, /xz/],
+    ['truncated xz with a matching sha256', (b: Uint8Array<ArrayBuffer>) => b.slice(0, b.byteLength - 100), true, /xz/],
   ] as const)('rejects a %s shard with 503 and keeps other species serving', async (_name, damage, updateManifest, reason) => {
     const prefix = `bad-${Math.random().toString(16).slice(2)}/`;
     await seed(prefix);

@@ -5,7 +5,7 @@ import { keys } from '../../snapshot/format.ts';
 
 export const fixture = inject('snapshot');
 
-export function bytesOf(base64: string): Uint8Array {
+export function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
