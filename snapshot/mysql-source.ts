@@ -239,6 +239,14 @@ export class MysqlSource implements RowSource {
   groups(maxQueued = 1): AsyncIterable<SpeciesRows> {
     const stream = this.connection.query({ sql: this.sql, values: this.values, rowsAsArray: true }).stream({ highWaterMark: 4096 });
     this.stream = stream;
+    // mysql2 does not end or fail a streaming query whose connection drops (a KILL, a server
+    // restart): only the connection hears of it. Fail the stream from there.
+    const lost = (error?: Error) => {
+      if (stream.destroyed) return;
+      stream.destroy(error ?? Object.assign(new Error('the server closed the connection'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    };
+    this.connection.once('error', lost);
+    this.connection.once('end', () => lost());
     return groupStream(stream, maxQueued, (n) => (this.rowsRead += n), (error) => classifyMysqlError(error, 'stream', this.where));
   }
 

@@ -1,6 +1,7 @@
 /**
  * Pruning old versions. Never removes the current version nor the one before it (the
- * rollback target); keeps the `keep` newest complete versions older than the current one;
+ * rollback target); keeps the `keep` newest complete versions older than the current one
+ * (the one before counts among them);
  * never touches a version newer than the current one, or one without a manifest, until it is
  * older than `graceMs` (it may belong to a refresh still uploading; after that it is the
  * orphan of a refresh that failed or lost the race).
@@ -55,9 +56,13 @@ export async function pruneVersions(store: ObjectStore, options: PruneOptions): 
     const complete = objects.get(version)!.includes(keys.manifest(version));
     const young = now - versionTime(version) < grace;
     let keep: boolean;
-    if (version === options.current || version === options.previous) keep = true;
-    else if (version > options.current || !complete) keep = young;
-    else keep = keptOld++ < options.keep;
+    if (version === options.current) keep = true;
+    else if (version > options.current || !complete) keep = young || version === options.previous;
+    else {
+      // Complete and older than the current one: an old version proper, counted against `keep`.
+      keep = keptOld < options.keep || version === options.previous;
+      if (keep) keptOld++;
+    }
     (keep ? kept : deleted).push(version);
   }
   const doomed = deleted.flatMap((version) => objects.get(version)!);

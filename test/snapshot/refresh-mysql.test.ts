@@ -1,0 +1,212 @@
+/**
+ * snapshot-refresh against the real MariaDB of this machine, as a subprocess: database
+ * auto-detection, species filter, NULL labels, a connection killed mid-stream, access denied,
+ * and the other source failures with their exit codes.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../snapshot/errors.ts';
+import { manifestSchema, pointerSchema, type Shard } from '../../snapshot/format.ts';
+import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { runCli, startCli } from '../support/cli.ts';
+import {
+  MYSQL_HOST,
+  MYSQL_PORT,
+  MYSQL_URL,
+  connectRoot,
+  createGeneDatabase,
+  createPublicDatabase,
+  dropDatabases,
+  insertRows,
+  publicTuples,
+  uniqueName,
+} from '../support/mysql.ts';
+
+let root: mysql.Connection;
+let work: string;
+const databases: string[] = [];
+const users: string[] = [];
+/** The whole public sample, 307,512 rows in 19 species. */
+const PUBLIC_DB = uniqueName('snapshot_public');
+
+beforeAll(async () => {
+  root = await connectRoot();
+  work = await mkdtemp(join(tmpdir(), 'refresh-mysql-'));
+  databases.push(PUBLIC_DB);
+  await createPublicDatabase(root, PUBLIC_DB);
+});
+
+afterAll(async () => {
+  await dropDatabases(root, databases);
+  for (const user of users) await root.query(`DROP USER IF EXISTS '${user}'@'%', '${user}'@'localhost'`);
+  await root.end();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function readJson(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, 'utf8'));
+}
+
+async function readSnapshot(dir: string) {
+  const pointer = pointerSchema.parse(await readJson(join(dir, 'current.json')));
+  const manifest = manifestSchema.parse(await readJson(join(dir, pointer.manifest)));
+  return { pointer, manifest };
+}
+
+async function readShard(dir: string, key: string): Promise<Shard> {
+  const bytes = new Uint8Array(await readFile(join(dir, key)));
+  return JSON.parse(new TextDecoder().decode(nodeXzDecoder().decode(bytes))) as Shard;
+}
+
+describe('database detection', () => {
+  it('picks the newest ensembl_autocomplete_NNN / ensembl_website_NNN that holds gene_autocomplete', async () => {
+    // Release numbers far above Ensembl's so that nothing else on the server outranks them.
+    const website = 'ensembl_website_97';
+    const older = 'ensembl_autocomplete_996';
+    const newest = 'ensembl_autocomplete_997';
+    const emptyNewer = 'ensembl_autocomplete_998'; // no gene_autocomplete table: skipped
+    databases.push(website, older, newest, emptyNewer);
+    const human = await publicTuples((s) => s === 'homo_sapiens');
+    const yeast = await publicTuples((s) => s === 'saccharomyces_cerevisiae');
+    await createGeneDatabase(root, website);
+    await insertRows(root, website, yeast);
+    await createGeneDatabase(root, older);
+    await insertRows(root, older, yeast);
+    await createGeneDatabase(root, newest);
+    await insertRows(root, newest, human);
+    await root.query(`CREATE DATABASE IF NOT EXISTS \`${emptyNewer}\``);
+
+    const out = join(work, 'detect');
+    const result = await runCli(['--mysql', MYSQL_URL, '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const { manifest } = await readSnapshot(out);
+    expect(manifest.source).toEqual({ kind: 'mysql', database: newest, release: 997 });
+    expect(Object.keys(manifest.species)).toEqual(['homo_sapiens']);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.source.database).toBe(newest);
+
+    // Without any autocomplete database, the newest website database wins.
+    await dropDatabases(root, [older, newest, emptyNewer]);
+    const out2 = join(work, 'detect-website');
+    const second = await runCli(['--mysql', MYSQL_URL, '--out', out2]);
+    expect(second.code, second.stderr).toBe(EXIT.OK);
+    expect((await readSnapshot(out2)).manifest.source).toEqual({ kind: 'mysql', database: website, release: 97 });
+  });
+});
+
+describe('refresh from MySQL', () => {
+  it('publishes every species of a pinned database, ranked and complete', async () => {
+    const out = join(work, 'full');
+    const result = await runCli(['--mysql', `${MYSQL_URL}${PUBLIC_DB}`, '--out', out, '--json', '--jobs', '2']);
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const { pointer, manifest } = await readSnapshot(out);
+    expect(manifest.version).toBe(pointer.version);
+    expect(manifest.source).toEqual({ kind: 'mysql', database: PUBLIC_DB, release: null });
+    expect(Object.keys(manifest.species)).toHaveLength(19);
+    const rows = Object.values(manifest.species).reduce((n, e) => n + e.rows, 0);
+    expect(rows).toBe(307_512);
+    const human = await readShard(out, manifest.species.homo_sapiens!.key);
+    const brc = human.labels.filter((l) => l.startsWith('BRC'));
+    expect(brc.slice(0, 4)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+    expect(human.labels).toHaveLength(manifest.species.homo_sapiens!.labels);
+    // The summary table names every species with its size and ratio.
+    expect(result.stderr).toMatch(/homo_sapiens\s+36,609\s+40,115\s+0\s+[\d,]+\s+[\d,]+\s+[\d.]+x/);
+    expect(JSON.parse(result.stdout).totals.species).toBe(19);
+  });
+
+  it('limits the snapshot to --species globs', async () => {
+    const out = join(work, 'filtered');
+    const result = await runCli(['--mysql', MYSQL_URL, '--database', PUBLIC_DB, '--species', 'mus_*,homo_sapiens,gallus_gallus', '--out', out]);
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const { manifest } = await readSnapshot(out);
+    expect(Object.keys(manifest.species)).toEqual(['gallus_gallus', 'homo_sapiens', 'mus_musculus']);
+  });
+
+  it('skips and counts NULL and blank labels', async () => {
+    const db = uniqueName('snapshot_nulls');
+    databases.push(db);
+    await createGeneDatabase(root, db);
+    await insertRows(root, db, [
+      ['danio_rerio', 'ENSDARG01', 'brca2', '5:1-100'],
+      ['danio_rerio', 'ENSDARG02', null, '5:200-300'],
+      ['danio_rerio', 'ENSDARG03', '', null],
+      ['danio_rerio', 'ENSDARG04', '   ', null],
+      ['danio_rerio', 'ENSDARG05', 'tp53', null],
+      ['danio_rerio', 'ENSDARG06', 'brca2', null],
+      [null, 'ENSXXX', 'orphan', null],
+    ]);
+    const out = join(work, 'nulls');
+    const result = await runCli(['--mysql', MYSQL_URL, '--database', db, '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const { manifest } = await readSnapshot(out);
+    expect(manifest.species.danio_rerio).toMatchObject({ labels: 2, rows: 6 });
+    const shard = await readShard(out, manifest.species.danio_rerio!.key);
+    expect(shard.labels).toEqual(['brca2', 'tp53']);
+    expect(shard.stable_ids).toEqual(['ENSDARG01 ENSDARG06', 'ENSDARG05']);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.totals).toMatchObject({ species: 1, labels: 2, rows: 6, skipped: 3 });
+  });
+
+  it('leaves the pointer untouched and exits non-zero when the connection is killed mid-stream', async () => {
+    const out = join(work, 'killed');
+    const first = await runCli(['--mysql', MYSQL_URL, '--database', PUBLIC_DB, '--out', out, '--species', 'homo_sapiens']);
+    expect(first.code, first.stderr).toBe(EXIT.OK);
+    const before = await readFile(join(out, 'current.json'));
+
+    // One encoder thread and the slowest xz keep the stream paused on backpressure, so the
+    // server is still sending when the first species is done.
+    const cli = startCli(['--mysql', MYSQL_URL, '--database', PUBLIC_DB, '--out', out, '--jobs', '1', '--force']);
+    await cli.waitFor(/^\[1\/19\]/);
+    const [threads] = await root.query<mysql.RowDataPacket[]>(
+      "SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT species, stable_id, display_label, location FROM %' AND db IS NULL",
+    );
+    const streaming = threads.filter(Boolean);
+    expect(streaming.length).toBeGreaterThan(0);
+    for (const { id } of streaming) await root.query(`KILL ${Number(id)}`);
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(EXIT.SOURCE_FAILED);
+    expect(result.stderr).toMatch(/MySQL connection .* lost while streaming rows/);
+    expect(await readFile(join(out, 'current.json'))).toEqual(before);
+  });
+
+  it('exits with distinct codes for access denied, unreachable server, missing table and zero rows', async () => {
+    const user = uniqueName('snap_user');
+    users.push(user);
+    await root.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'right-password'`);
+    await root.query(`CREATE USER '${user}'@'localhost' IDENTIFIED BY 'right-password'`);
+    const out = join(work, 'errors');
+
+    const denied = await runCli(['--mysql', `mysql://${user}@${MYSQL_HOST}:${MYSQL_PORT}/`, '--out', out], { MYSQL_PWD: 'wrong-password' });
+    expect(denied.code, denied.stderr).toBe(EXIT.SOURCE_ACCESS_DENIED);
+    expect(denied.stderr.trim().split('\n').at(-1)).toMatch(/^snapshot-refresh: MySQL access denied/);
+    expect(denied.stderr).not.toContain('wrong-password');
+
+    // The right password but no grant on the database.
+    const noGrant = await runCli(['--mysql', `mysql://${user}@${MYSQL_HOST}:${MYSQL_PORT}/${PUBLIC_DB}`, '--out', out], {
+      MYSQL_PWD: 'right-password',
+    });
+    expect([EXIT.SOURCE_ACCESS_DENIED, EXIT.NO_TABLE]).toContain(noGrant.code);
+
+    const unreachable = await runCli(['--mysql', 'mysql://root@127.0.0.1:1/', '--out', out]);
+    expect(unreachable.code, unreachable.stderr).toBe(EXIT.SOURCE_UNREACHABLE);
+    expect(unreachable.stderr).toMatch(/unreachable/);
+
+    const noTable = await runCli(['--mysql', MYSQL_URL, '--database', uniqueName('snapshot_missing'), '--out', out]);
+    expect(noTable.code, noTable.stderr).toBe(EXIT.NO_TABLE);
+
+    const empty = uniqueName('snapshot_empty');
+    databases.push(empty);
+    await createGeneDatabase(root, empty);
+    const zero = await runCli(['--mysql', MYSQL_URL, '--database', empty, '--out', out, '--json']);
+    expect(zero.code, zero.stderr).toBe(EXIT.ZERO_ROWS);
+    expect(JSON.parse(zero.stdout)).toMatchObject({ ok: false, exit_code: EXIT.ZERO_ROWS, error: { kind: 'zero-rows' } });
+
+    const noSpecies = await runCli(['--mysql', MYSQL_URL, '--database', PUBLIC_DB, '--species', 'no_such_*', '--out', out]);
+    expect(noSpecies.code, noSpecies.stderr).toBe(EXIT.ZERO_ROWS);
+    // None of these published anything.
+    await expect(readFile(join(out, 'current.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
