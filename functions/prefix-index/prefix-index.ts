@@ -27,8 +27,20 @@ function endsWithDigit(s: string): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Keys are bucketed by their first UTF-16 unit when it is ASCII; the rest share one bucket. */
-const BUCKETS = 128;
+/**
+ * Keys are bucketed by their first two UTF-16 units when both are ASCII (a key of one unit
+ * counts its second as 0); bucket index c0·128 + c1. Other keys sort after every ASCII
+ * bucket and share the last one. 64 KiB per species buys ~5 fewer string comparisons.
+ */
+const ASCII = 128;
+const BUCKETS = ASCII * ASCII;
+
+function bucketOf(key: string): number {
+  const c0 = key.charCodeAt(0);
+  if (c0 >= ASCII) return BUCKETS;
+  const c1 = key.length > 1 ? key.charCodeAt(1) : 0;
+  return c1 >= ASCII ? c0 * ASCII + ASCII - 1 : c0 * ASCII + c1;
+}
 
 export class PrefixIndex {
   readonly labels: readonly string[];
@@ -36,7 +48,7 @@ export class PrefixIndex {
   private readonly sortedKeys: string[];
   /** sortedKeys[i] is the key of labels[byKey[i]]. */
   private readonly byKey: Uint32Array;
-  /** bucketStart[c]: the first sorted key whose first unit is >= c (c <= BUCKETS). */
+  /** bucketStart[b]: the first sorted key whose bucket is >= b (b <= BUCKETS). */
   private readonly bucketStart: Uint32Array;
   private readonly rangeMin: RangeMin;
 
@@ -48,11 +60,11 @@ export class PrefixIndex {
     order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
     this.byKey = Uint32Array.from(order);
     this.sortedKeys = order.map((i) => keys[i]!);
-    this.bucketStart = new Uint32Array(BUCKETS + 1);
+    this.bucketStart = new Uint32Array(BUCKETS + 2);
     let at = 0;
-    for (let c = 0; c <= BUCKETS; c++) {
-      while (at < this.sortedKeys.length && this.sortedKeys[at]!.charCodeAt(0) < c) at++;
-      this.bucketStart[c] = at;
+    for (let b = 0; b <= BUCKETS + 1; b++) {
+      while (at < this.sortedKeys.length && bucketOf(this.sortedKeys[at]!) < b) at++;
+      this.bucketStart[b] = at;
     }
     this.rangeMin = new RangeMin(this.byKey);
   }
@@ -71,9 +83,10 @@ export class PrefixIndex {
     const prefix = fold(query.trim());
     if (prefix === '' || limit <= 0) return { total: 0, positions: [] };
     const keys = this.sortedKeys;
-    const c = prefix.charCodeAt(0);
-    let lo = this.bucketStart[Math.min(c, BUCKETS)]!;
-    let hi = c < BUCKETS ? this.bucketStart[c + 1]! : keys.length;
+    // A one-unit prefix spans all buckets of its first unit; a longer one, a single bucket.
+    const b = bucketOf(prefix);
+    let lo = this.bucketStart[prefix.length === 1 && b < BUCKETS ? b - (b % ASCII) : b]!;
+    let hi = this.bucketStart[prefix.length === 1 && b < BUCKETS ? b - (b % ASCII) + ASCII : b + 1]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (keys[mid]! < prefix) lo = mid + 1;

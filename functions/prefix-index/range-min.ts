@@ -4,41 +4,43 @@
  */
 export class RangeMin {
   private readonly values: Uint32Array;
-  private readonly levels: Uint32Array[];
+  /** Level k (k >= 1) starts at k·n: the argmin of values[i .. i + 2^k). One flat array. */
+  private readonly table: Uint32Array;
+  private readonly n: number;
 
   constructor(values: Uint32Array) {
+    const n = (this.n = values.length);
     this.values = values;
-    this.levels = [];
-    let previous: Uint32Array | null = null;
-    for (let width = 2; width <= values.length; width *= 2) {
-      const half = width / 2;
-      const level = new Uint32Array(values.length - width + 1);
-      for (let i = 0; i < level.length; i++) {
-        const a = previous ? previous[i]! : i;
-        const b = previous ? previous[i + half]! : i + half;
-        level[i] = values[a]! <= values[b]! ? a : b;
+    const levels = n > 1 ? 31 - Math.clz32(n) : 0;
+    this.table = new Uint32Array((levels + 1) * n);
+    for (let i = 0; i < n; i++) this.table[i] = i;
+    for (let k = 1, half = 1; k <= levels; k++, half *= 2) {
+      const prev = (k - 1) * n;
+      const cur = k * n;
+      for (let i = 0; i + 2 * half <= n; i++) {
+        const a = this.table[prev + i]!;
+        const b = this.table[prev + i + half]!;
+        this.table[cur + i] = values[a]! <= values[b]! ? a : b;
       }
-      this.levels.push(level);
-      previous = level;
     }
   }
 
   /** Position of the smallest value in values[from..to); requires from < to. */
   argmin(from: number, to: number): number {
-    const span = to - from;
-    if (span === 1) return from;
-    const k = 31 - Math.clz32(span);
-    const level = this.levels[k - 1]!;
-    const a = level[from]!;
-    const b = level[to - (1 << k)]!;
+    const k = 31 - Math.clz32(to - from);
+    const a = this.table[k * this.n + from]!;
+    const b = this.table[k * this.n + to - (1 << k)]!;
     return this.values[a]! <= this.values[b]! ? a : b;
   }
 
   /** Bytes held by the table, for memory budgeting. */
   get byteLength(): number {
-    return this.levels.reduce((sum, level) => sum + level.byteLength, 0);
+    return this.table.byteLength;
   }
 }
+
+/** Runs up to this many times `limit` are scanned rather than walked with the heap. */
+const SCAN_FACTOR = 4;
 
 // Scratch heap for smallestInRange, reused across calls (searches are synchronous).
 let heapValue = new Uint32Array(64);
@@ -60,33 +62,27 @@ function ensureHeap(size: number): void {
  */
 export function smallestInRange(rmq: RangeMin, values: Uint32Array, from: number, to: number, limit: number): number[] {
   const out: number[] = [];
-  if (to - from <= limit) {
-    for (let i = from; i < to; i++) out.push(values[i]!);
-    return out.sort((a, b) => a - b);
+  if (to - from <= SCAN_FACTOR * limit) {
+    // Short runs: one pass keeping the best `limit` in order beats the heap walk.
+    for (let i = from; i < to; i++) {
+      const v = values[i]!;
+      if (out.length === limit) {
+        if (v >= out[limit - 1]!) continue;
+        out.pop();
+      }
+      let j = out.length;
+      out.push(v);
+      while (j > 0 && out[j - 1]! > v) {
+        out[j] = out[j - 1]!;
+        j--;
+      }
+      out[j] = v;
+    }
+    return out;
   }
   // A binary min-heap of ranges keyed by their minimum value; it holds at most limit + 1.
   ensureHeap(limit + 2);
-  let size = 0;
-  const push = (lo: number, hi: number) => {
-    if (lo >= hi) return;
-    const at = rmq.argmin(lo, hi);
-    const value = values[at]!;
-    let i = size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heapValue[parent]! <= value) break;
-      heapValue[i] = heapValue[parent]!;
-      heapAt[i] = heapAt[parent]!;
-      heapFrom[i] = heapFrom[parent]!;
-      heapTo[i] = heapTo[parent]!;
-      i = parent;
-    }
-    heapValue[i] = value;
-    heapAt[i] = at;
-    heapFrom[i] = lo;
-    heapTo[i] = hi;
-  };
-  push(from, to);
+  let size = push(rmq, values, 0, from, to);
   while (out.length < limit && size > 0) {
     const value = heapValue[0]!;
     const at = heapAt[0]!;
@@ -112,8 +108,30 @@ export function smallestInRange(rmq: RangeMin, values: Uint32Array, from: number
     heapFrom[i] = heapFrom[size]!;
     heapTo[i] = heapTo[size]!;
     out.push(value);
-    push(lo, at);
-    push(at + 1, hi);
+    size = push(rmq, values, size, lo, at);
+    size = push(rmq, values, size, at + 1, hi);
   }
   return out;
+}
+
+/** Pushes the range [lo, hi) keyed by its minimum onto the scratch heap; returns the new size. */
+function push(rmq: RangeMin, values: Uint32Array, size: number, lo: number, hi: number): number {
+  if (lo >= hi) return size;
+  const at = rmq.argmin(lo, hi);
+  const value = values[at]!;
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heapValue[parent]! <= value) break;
+    heapValue[i] = heapValue[parent]!;
+    heapAt[i] = heapAt[parent]!;
+    heapFrom[i] = heapFrom[parent]!;
+    heapTo[i] = heapTo[parent]!;
+    i = parent;
+  }
+  heapValue[i] = value;
+  heapAt[i] = at;
+  heapFrom[i] = lo;
+  heapTo[i] = hi;
+  return size + 1;
 }
