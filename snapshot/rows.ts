@@ -75,14 +75,62 @@ export class TsvSource implements RowSource {
   }
 
   groups(): AsyncIterable<SpeciesRows> {
-    const self = this;
-    async function* counted(): AsyncGenerator<SpeciesRow> {
-      for await (const row of readTsv(self.path)) {
-        self.rowsRead++;
-        if (!self.filter || self.filter(row.species)) yield row;
+    return this.read();
+  }
+
+  /** Like groupBySpecies(readTsv()), but parses whole chunks: no await per row. */
+  private async *read(): AsyncGenerator<SpeciesRows> {
+    const raw = createReadStream(this.path);
+    const input = this.path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+    input.setEncoding('utf8');
+    let columns: { species: number; stableId: number; label: number; location: number } | null = null;
+    let rest = '';
+    let lineNo = 0;
+    let current: SpeciesRows | null = null;
+    const seen = new Set<string>();
+    const ready: SpeciesRows[] = [];
+    const field = (fields: string[], i: number) => {
+      const value = i < 0 ? undefined : fields[i];
+      return value === undefined || value === '' ? null : value;
+    };
+    const parse = (line: string) => {
+      lineNo++;
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line === '') return;
+      const fields = line.split('\t');
+      if (!columns) {
+        const at = Object.fromEntries(fields.map((name, i) => [name.trim(), i]));
+        const missing = TSV_COLUMNS.filter((c) => !(c in at));
+        if (missing.length) throw new Error(`${this.path}: header lacks column(s) ${missing.join(', ')}`);
+        columns = { species: at.species!, stableId: at.stable_id!, label: at.display_label!, location: at.location ?? -1 };
+        return;
       }
+      this.rowsRead++;
+      const species = field(fields, columns.species);
+      const stableId = field(fields, columns.stableId);
+      if (!species || !stableId) throw new Error(`${this.path}:${lineNo}: species and stable_id are required`);
+      if (this.filter && !this.filter(species)) return;
+      if (species !== current?.species) {
+        if (current) ready.push(current);
+        if (seen.has(species)) throw new Error(`${this.path}:${lineNo}: rows are not ordered by species: ${species} appears twice`);
+        seen.add(species);
+        current = { species, rows: [] };
+      }
+      current.rows.push({ stableId, label: field(fields, columns.label), location: field(fields, columns.location) });
+    };
+    try {
+      for await (const chunk of input as AsyncIterable<string>) {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop()!;
+        for (const line of lines) parse(line);
+        while (ready.length) yield ready.shift()!;
+      }
+      if (rest) parse(rest);
+      if (current) ready.push(current);
+      while (ready.length) yield ready.shift()!;
+    } finally {
+      raw.destroy();
     }
-    return groupBySpecies(counted());
   }
 
   async close(): Promise<void> {}

@@ -1,0 +1,215 @@
+/**
+ * Publishing to a real S3-compatible server on loopback (s3rver): publish and read back,
+ * pointer last with the conditional-write header, storage failing mid-upload, access denied,
+ * unreachable endpoint, the shrink guard and pruning, through the CLI as a subprocess.
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../snapshot/errors.ts';
+import { keys, manifestSchema, pointerSchema, type Shard } from '../../snapshot/format.ts';
+import { refresh } from '../../snapshot/refresh.ts';
+import { TsvSource } from '../../snapshot/rows.ts';
+import { S3Store } from '../../snapshot/s3-store.ts';
+import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { runCli, startCli } from '../support/cli.ts';
+import { PUBLIC_TSV } from '../support/mysql.ts';
+import { S3_CREDENTIALS, startS3, type TestS3 } from '../support/s3.ts';
+
+const BUCKET = 'snapshots';
+let s3: TestS3;
+let client: S3Client;
+
+beforeAll(async () => {
+  s3 = await startS3([BUCKET]);
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await s3?.close();
+});
+
+async function getObject(key: string): Promise<Uint8Array | null> {
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return await out.Body!.transformToByteArray();
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') return null;
+    throw error;
+  }
+}
+
+async function listKeys(prefix: string): Promise<string[]> {
+  const out = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+const json = (bytes: Uint8Array | null) => JSON.parse(new TextDecoder().decode(bytes!));
+
+function cliArgs(prefix: string, ...more: string[]): string[] {
+  return ['--tsv', PUBLIC_TSV, '--bucket', BUCKET, '--prefix', prefix, '--endpoint', s3.endpoint, '--region', 'us-east-1', ...more];
+}
+
+/** A store whose client records every PutObject (key and conditional headers) in order. */
+function recordingStore(prefix: string) {
+  const store = new S3Store({
+    bucket: BUCKET,
+    prefix,
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    clientConfig: { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } },
+  });
+  const puts: Array<{ key: string; ifMatch?: string; ifNoneMatch?: string }> = [];
+  store.client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { method?: string; path?: string; headers?: Record<string, string> };
+      if (request.method === 'PUT') {
+        puts.push({
+          key: decodeURIComponent(request.path ?? '').replace(`/${BUCKET}/`, ''),
+          ifMatch: request.headers?.['if-match'],
+          ifNoneMatch: request.headers?.['if-none-match'],
+        });
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordPuts' },
+  );
+  return { store, puts };
+}
+
+describe('publishing to S3', () => {
+  it('uploads every shard and the manifest, then the pointer last, with If-None-Match / If-Match', async () => {
+    const prefix = 'cas';
+    const { store, puts } = recordingStore(prefix);
+    const first = await refresh({ store, openSource: async () => new TsvSource(PUBLIC_TSV, (s) => s.startsWith('homo') || s.startsWith('mus')) });
+    expect(puts.at(-1)).toEqual({ key: `${prefix}/current.json`, ifNoneMatch: '*', ifMatch: undefined });
+    expect(puts.slice(0, -1).every((p) => p.key.startsWith(`${prefix}/v/${first.version}/`) && !p.ifMatch && !p.ifNoneMatch)).toBe(true);
+    expect(puts.at(-2)!.key).toBe(`${prefix}/${keys.manifest(first.version)}`);
+    expect(puts).toHaveLength(2 + 2);
+
+    const out = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${prefix}/current.json` }));
+    const etag = out.ETag!;
+    puts.length = 0;
+    const second = await refresh({ store, openSource: async () => new TsvSource(PUBLIC_TSV, (s) => s.startsWith('homo') || s.startsWith('mus')) });
+    expect(puts.at(-1)).toEqual({ key: `${prefix}/current.json`, ifMatch: etag, ifNoneMatch: undefined });
+    expect(second.previous).toBe(first.version);
+    expect(json(await getObject(`${prefix}/current.json`)).version).toBe(second.version);
+    store.destroy();
+  });
+
+  it('publishes through the CLI and reads back a valid snapshot', async () => {
+    const result = await runCli(cliArgs('cli', '--json'), S3_CREDENTIALS);
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const pointer = pointerSchema.parse(json(await getObject('cli/current.json')));
+    const manifest = manifestSchema.parse(json(await getObject(`cli/${pointer.manifest}`)));
+    expect(Object.keys(manifest.species)).toHaveLength(19);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, version: pointer.version, store: 's3://snapshots/cli/' });
+    const entry = manifest.species.homo_sapiens!;
+    const bytes = (await getObject(`cli/${entry.key}`))!;
+    expect(bytes.byteLength).toBe(entry.bytes);
+    const shard = JSON.parse(new TextDecoder().decode(nodeXzDecoder().decode(bytes))) as Shard;
+    expect(shard.labels.filter((l) => l.startsWith('BRC')).slice(0, 4)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+    expect(await listKeys(`cli/v/${pointer.version}/`)).toHaveLength(20);
+  });
+
+  it('refuses to publish a shrunken snapshot unless --force, and leaves nothing behind', async () => {
+    const first = await runCli(cliArgs('guard'), S3_CREDENTIALS);
+    expect(first.code, first.stderr).toBe(EXIT.OK);
+    const before = await getObject('guard/current.json');
+    const versions = await listKeys('guard/v/');
+
+    // 2 of 19 species: species and labels both fall by far more than 10 %.
+    const refused = await runCli(cliArgs('guard', '--species', 'homo_sapiens,mus_musculus', '--json'), S3_CREDENTIALS);
+    expect(refused.code, refused.stderr).toBe(EXIT.GUARD_REFUSED);
+    expect(refused.stderr).toMatch(/refusing to replace .*species fell from 19 to 2/);
+    expect(JSON.parse(refused.stdout).error.kind).toBe('guard-refused');
+    expect(await getObject('guard/current.json')).toEqual(before);
+    expect(await listKeys('guard/v/')).toEqual(versions);
+
+    // 17 of 19 species (no worm, no yeast) is -10.5 % species and -4.9 % labels: refused at
+    // the default 10 %, accepted with --max-shrink 11.
+    const most = 'a*,b*,canis_*,e*,f*,g*,h*,ma*,mo*,mu*,o*,p*,r*,su*,x*';
+    const tight = await runCli(cliArgs('guard', '--species', most), S3_CREDENTIALS);
+    expect(tight.code, tight.stderr).toBe(EXIT.GUARD_REFUSED);
+    expect(tight.stderr).toMatch(/species fell from 19 to 17 \(-10.5 %, limit 10 %\)/);
+    expect(tight.stderr).not.toMatch(/labels fell/);
+    const loose = await runCli(cliArgs('guard', '--species', most, '--max-shrink', '11'), S3_CREDENTIALS);
+    expect(loose.code, loose.stderr).toBe(EXIT.OK);
+
+    const forced = await runCli(cliArgs('guard', '--species', 'homo_sapiens', '--force', '--json'), S3_CREDENTIALS);
+    expect(forced.code, forced.stderr).toBe(EXIT.OK);
+    const summary = JSON.parse(forced.stdout);
+    expect(summary.guard).toMatchObject({ ok: false, forced: true });
+    expect(json(await getObject('guard/current.json')).version).toBe(summary.version);
+  });
+
+  it('prunes old versions with --keep, never the current one or the one before', async () => {
+    const published: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await runCli(cliArgs('prune', '--species', 'homo_sapiens', '--json', '--keep', '1'), S3_CREDENTIALS);
+      expect(result.code, result.stderr).toBe(EXIT.OK);
+      published.push(JSON.parse(result.stdout).version);
+    }
+    const left = new Set((await listKeys('prune/v/')).map((key) => key.split('/')[2]));
+    // --keep 1: the current version and one old one (the one before).
+    expect([...left].sort()).toEqual(published.slice(-2).sort());
+    const keep0 = await runCli(cliArgs('prune', '--species', 'homo_sapiens', '--json', '--keep', '0'), S3_CREDENTIALS);
+    expect(keep0.code, keep0.stderr).toBe(EXIT.OK);
+    const after = new Set((await listKeys('prune/v/')).map((key) => key.split('/')[2]));
+    // Even --keep 0 keeps the one before.
+    expect([...after].sort()).toEqual([published.at(-1), JSON.parse(keep0.stdout).version].sort());
+  });
+
+  it('exits "storage access denied" on bad credentials and "storage unreachable" on a dead endpoint', async () => {
+    // s3rver knows one access key (and does not check secrets): an unknown key is refused.
+    const denied = await runCli(cliArgs('denied'), { ...S3_CREDENTIALS, AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY', AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    expect(denied.code, denied.stderr).toBe(EXIT.STORAGE_ACCESS_DENIED);
+    expect(denied.stderr.trim().split('\n').at(-1)).toMatch(/^snapshot-refresh: storage access denied: .*InvalidAccessKeyId/);
+    expect(denied.stderr).not.toContain('not-the-secret');
+    const dead = await runCli(
+      ['--tsv', PUBLIC_TSV, '--bucket', BUCKET, '--endpoint', 'http://127.0.0.1:1', '--region', 'us-east-1'],
+      S3_CREDENTIALS,
+    );
+    expect(dead.code, dead.stderr).toBe(EXIT.STORAGE_UNREACHABLE);
+    const noBucket = await runCli(['--tsv', PUBLIC_TSV, '--bucket', 'no-such-bucket', '--endpoint', s3.endpoint, '--region', 'us-east-1'], S3_CREDENTIALS);
+    expect(noBucket.code, noBucket.stderr).toBe(EXIT.STORAGE_UNREACHABLE);
+  });
+});
+
+describe('storage failing mid-upload', () => {
+  it('leaves the pointer untouched when the S3 server goes away during the run', async () => {
+    const own = await startS3([BUCKET]);
+    try {
+      const args = ['--tsv', PUBLIC_TSV, '--bucket', BUCKET, '--endpoint', own.endpoint, '--region', 'us-east-1', '--jobs', '1'];
+      const first = await runCli([...args, '--species', 'homo_sapiens'], S3_CREDENTIALS);
+      expect(first.code, first.stderr).toBe(EXIT.OK);
+      const before = await own.stop().then(() => own.restart()).then(async () => {
+        const c = new S3Client({ endpoint: own.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+        const out = await c.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'current.json' }));
+        const body = await out.Body!.transformToString();
+        c.destroy();
+        return body;
+      });
+
+      const cli = startCli([...args, '--force'], S3_CREDENTIALS);
+      await cli.waitFor(/^\[2\]/);
+      await own.stop();
+      const result = await cli.done;
+      expect(result.code, result.stderr).toBe(EXIT.STORAGE_UNREACHABLE);
+      expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^snapshot-refresh: storage unreachable: /);
+
+      await own.restart();
+      const c = new S3Client({ endpoint: own.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const out = await c.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'current.json' }));
+      expect(await out.Body!.transformToString()).toBe(before);
+      c.destroy();
+    } finally {
+      await own.close();
+    }
+  });
+});
