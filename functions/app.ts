@@ -3,10 +3,12 @@
  * functions/worker.ts (Cloudflare Workers) and scripts/serve-node.ts (Node).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { SnapshotUnavailableError, UnknownSpeciesError } from './catalog/catalog.ts';
+import { registerDemo } from './demo/route.ts';
 import { ProblemError, badParameter } from './problems.ts';
 import { registerAutocomplete } from './routes/autocomplete.ts';
 import { registerGeneSuggest } from './routes/gene-suggest.ts';
@@ -39,6 +41,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     openapi: '3.1.0',
     info: { title: 'ensembl-autocomplete', version: '1', description: 'Gene-name autocomplete for Ensembl species.' },
   });
+  // Pages for people, outside the API document: the demo and the interactive reference
+  // (a small HTML page; the browser loads the Scalar viewer from its CDN).
+  registerDemo(app);
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'ensembl-autocomplete API' }));
 
   app.notFound((c) => new ProblemError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, { see: '/openapi.json' }).toResponse());
   app.onError((error) => toProblem(error).toResponse());
