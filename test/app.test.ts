@@ -133,6 +133,7 @@ describe('other routes', () => {
     expect(body.snapshot.species).toBe(19);
     expect(body.snapshot.age_seconds).toBeGreaterThanOrEqual(0);
     expect(body.loaded_species.map((s: { species: string }) => s.species)).toContain('mus_musculus');
+    expect(body.xz_memory_bytes).toBeGreaterThan(0);
   });
 
   it('answers unknown routes with a problem, not a stack trace', async () => {

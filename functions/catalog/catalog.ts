@@ -65,6 +65,8 @@ export interface CatalogHealth {
   snapshot: Snapshot | null;
   loadedSpecies: { species: string; labels: number; bytes: number }[];
   memoryBytes: number;
+  /** WASM memory of the xz decoder: its high-water mark, since linear memory never shrinks. */
+  xzMemoryBytes: number;
   errors: string[];
 }
 
@@ -205,7 +207,7 @@ export class SnapshotCatalog {
     }
     const status: HealthStatus = !snapshot ? 'unavailable' : errors.length ? 'degraded' : 'ok';
     const loadedSpecies = [...this.loaded.values()].map((d) => ({ species: d.species, labels: d.labelCount, bytes: d.bytes }));
-    return { status, snapshot, loadedSpecies, memoryBytes: this.loaded.bytes, errors };
+    return { status, snapshot, loadedSpecies, memoryBytes: this.loaded.bytes, xzMemoryBytes: this.xz.memoryBytes, errors };
   }
 }
 

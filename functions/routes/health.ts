@@ -27,6 +27,7 @@ export function registerHealth(app: OpenAPIHono, deps: Deps): void {
       snapshot,
       loaded_species: health.loadedSpecies,
       memory_bytes: health.memoryBytes,
+      xz_memory_bytes: health.xzMemoryBytes,
       errors: health.errors,
     };
     return c.json(body, health.status === 'unavailable' ? 503 : 200, { 'cache-control': 'no-store' });

@@ -90,6 +90,8 @@ export const healthSchema = z
       .nullable(),
     loaded_species: z.array(z.object({ species: z.string(), labels: z.number().int(), bytes: z.number().int() })),
     memory_bytes: z.number().int(),
+    /** The xz decoder's WASM memory (a high-water mark: it never shrinks). */
+    xz_memory_bytes: z.number().int(),
     errors: z.array(z.string()),
   })
   .openapi('Health');
