@@ -72,9 +72,9 @@ export const DEMO_JS = String.raw`
     var units = [[86400, 'day'], [3600, 'hour'], [60, 'minute']];
     for (var i = 0; i < units.length; i++) {
       var n = Math.floor(seconds / units[i][0]);
-      if (n >= 1) return n + ' ' + units[i][1] + (n > 1 ? 's' : '') + ' old';
+      if (n >= 1) return 'built ' + n + ' ' + units[i][1] + (n > 1 ? 's' : '') + ' ago';
     }
-    return 'less than a minute old';
+    return 'built just now';
   }
 
   function setOpen(open) {
@@ -170,7 +170,7 @@ export const DEMO_JS = String.raw`
   getJson('health').then(function (h) {
     if (!h.snapshot) return;
     $('version').textContent = h.snapshot.version;
-    $('age').textContent = ago(h.snapshot.age_seconds);
+    $('age').textContent = '(' + ago(h.snapshot.age_seconds) + ')';
     $('age').title = 'built ' + h.snapshot.created;
   }, function () { $('version').textContent = 'unavailable'; });
 })();
