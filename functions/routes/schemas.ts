@@ -41,6 +41,7 @@ const limit = (config: Config) =>
       maximum: config.MAX_LIMIT,
       default: config.DEFAULT_LIMIT,
       description: 'How many suggestions to return.',
+      example: config.DEFAULT_LIMIT,
     });
 
 export function querySchemas(config: Config) {
@@ -54,9 +55,15 @@ export const suggestionSchema = z
   .object({
     label: z.string().openapi({ example: 'BRCA1' }),
     stable_ids: z.array(z.string()).openapi({ example: ['ENSG00000012048'] }),
-    locations: z.array(z.string().nullable()).openapi({ example: ['17:43044295-43125483'] }),
+    locations: z
+      .array(z.string().nullable())
+      .openapi({ description: '`chromosome:start-end` of each stable ID, null where unknown.', example: ['17:43044294-43125364'] }),
   })
   .openapi('Suggestion');
+
+// Whole-answer examples are real answers from the sample snapshot (data/public.tsv.gz);
+// test/openapi.test.ts replays the parameter examples and compares.
+const EXAMPLE_VERSION = '20261123T111708Z-1ca303';
 
 export const autocompleteSchema = z
   .object({
@@ -64,16 +71,38 @@ export const autocompleteSchema = z
     q: z.string().openapi({ example: 'BRC' }),
     total: z.number().int().openapi({ description: 'Matches in all; `suggestions` holds the first `limit`.', example: 4 }),
     suggestions: z.array(suggestionSchema),
-    snapshot: z.string().openapi({ description: 'Version of the snapshot that answered.' }),
+    snapshot: z.string().openapi({ description: 'Version of the snapshot that answered.', example: EXAMPLE_VERSION }),
   })
-  .openapi('Autocomplete');
+  .openapi('Autocomplete', {
+    example: {
+      species: 'homo_sapiens',
+      q: 'BRC',
+      total: 4,
+      suggestions: [
+        { label: 'BRCA1', stable_ids: ['ENSG00000012048'], locations: ['17:43044294-43125364'] },
+        { label: 'BRCA2', stable_ids: ['ENSG00000139618'], locations: ['13:32315507-32400268'] },
+        { label: 'BRCC3', stable_ids: ['ENSG00000185515'], locations: ['X:155071419-155123074'] },
+        { label: 'BRCC3P1', stable_ids: ['ENSG00000251667'], locations: [null] },
+      ],
+      snapshot: EXAMPLE_VERSION,
+    },
+  });
 
 export const speciesListSchema = z
   .object({
     snapshot: z.string(),
     species: z.array(z.object({ name: z.string().openapi({ example: 'homo_sapiens' }), labels: z.number().int() })),
   })
-  .openapi('SpeciesList');
+  .openapi('SpeciesList', {
+    description: 'The example shows two of the species.',
+    example: {
+      snapshot: EXAMPLE_VERSION,
+      species: [
+        { name: 'homo_sapiens', labels: 36609 },
+        { name: 'mus_musculus', labels: 20048 },
+      ],
+    },
+  });
 
 export const healthSchema = z
   .object({
@@ -94,7 +123,23 @@ export const healthSchema = z
     xz_memory_bytes: z.number().int(),
     errors: z.array(z.string()),
   })
-  .openapi('Health');
+  .openapi('Health', {
+    example: {
+      status: 'ok',
+      snapshot: {
+        version: EXAMPLE_VERSION,
+        created: '2026-11-23T11:17:08.372Z',
+        published: '2026-11-23T11:17:11.674Z',
+        age_seconds: 864,
+        source: { kind: 'tsv', database: null, release: null },
+        species: 19,
+      },
+      loaded_species: [{ species: 'homo_sapiens', labels: 36609, bytes: 7763750 }],
+      memory_bytes: 7763750,
+      xz_memory_bytes: 2621440,
+      errors: [],
+    },
+  });
 
 export const problemSchema = z
   .object({
@@ -105,7 +150,9 @@ export const problemSchema = z
     parameter: z.string().optional(),
     see: z.string().optional(),
   })
-  .openapi('Problem');
+  .openapi('Problem', {
+    example: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'q must not be blank', parameter: 'q' },
+  });
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
