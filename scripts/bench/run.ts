@@ -30,7 +30,7 @@ const program = new Command()
   .option('--quick', 'reduced version of every section (smoke run, under a minute)')
   .option('--json <file>', 'write the results as JSON to this file')
   .option('--only <sections>', `comma-separated subset of: ${SECTIONS.join(', ')}`)
-  .option('--synthetic-rows <n>', 'rows of the synthetic table whose largest species is benchmarked (0: full scale, ~7.2 M; quick: 200,000)', count)
+  .option('--synthetic-rows <n>', 'rows of the synthetic table whose largest species is benchmarked (0: full scale, ~7.2 M; quick: 100,000)', count)
   .option('--snapshot-rows <n>', 'synthetic rows loaded into MariaDB for the snapshot section (default 1,000,000; quick: 50,000)', count)
   .option('--data-dir <dir>', 'cache for generated data, snapshots and bundles', join(tmpdir(), 'ea-bench'))
   .parse();
@@ -43,7 +43,7 @@ const quick = Boolean(o.quick);
 const ctx: BenchContext = {
   quick,
   dataDir: resolve(o.dataDir),
-  synthRows: o.syntheticRows ?? (quick ? 200_000 : 0),
+  synthRows: o.syntheticRows ?? (quick ? 100_000 : 0),
   snapshotRows: o.snapshotRows ?? (quick ? 50_000 : 1_000_000),
   log: (line) => process.stderr.write(`${line}\n`),
 };
