@@ -5,13 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirStore } from '../../snapshot/dir-store.ts';
+import { keys } from '../../snapshot/format.ts';
 import { S3Store } from '../../snapshot/s3-store.ts';
 import { buildSnapshotDir } from '../../test/support/sample.ts';
 import { S3_CREDENTIALS, startS3, type TestS3 } from '../../test/support/s3.ts';
@@ -100,6 +101,29 @@ describe('snapshot sources', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('7');
     expect((await response.json()).detail).toContain('s3://snapshots/nothing/here/ has no current.json');
+  });
+});
+
+describe('rollback (docs/deploy.md)', () => {
+  it('re-pointing current.json to an older version serves that version again', async () => {
+    const two = await mkdtemp(join(tmpdir(), 'ea-rollback-'));
+    try {
+      await buildSnapshotDir({ dir: two, species: (name) => name === 'homo_sapiens' || name === 'mus_musculus' });
+      const older = JSON.parse(await readFile(join(two, keys.pointer), 'utf8'));
+      await buildSnapshotDir({ dir: two, species: (name) => name === 'homo_sapiens' });
+      const node = createNodeApp({ SNAPSHOT_DIR: two, REFRESH_SECONDS: '1' });
+      const species = async () => (await (await node.app.request('/species')).json()) as { snapshot: string; species: unknown[] };
+      const newer = await species();
+      expect(newer.species).toHaveLength(1);
+      expect(newer.snapshot).not.toBe(older.version);
+      // The documented procedure: a pointer naming the older version and its manifest.
+      const pointer = { format: 1, version: older.version, manifest: `v/${older.version}/manifest.json`, published: new Date().toISOString() };
+      await writeFile(join(two, keys.pointer), JSON.stringify(pointer));
+      await expect.poll(async () => (await species()).snapshot, { timeout: 10_000, interval: 250 }).toBe(older.version);
+      expect((await species()).species).toHaveLength(2);
+    } finally {
+      await rm(two, { recursive: true, force: true });
+    }
   });
 });
 
