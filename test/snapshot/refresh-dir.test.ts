@@ -120,7 +120,7 @@ describe('the directory store', () => {
     class Corrupting extends DirStore {
       override async get(key: string) {
         const object = await super.get(key);
-        if (object && key.endsWith('.json.xz')) object.body[object.body.length - 1] ^= 1;
+        if (object && key.endsWith('.json.xz')) object.body[object.body.length - 1]! ^= 1;
         return object;
       }
     }
