@@ -83,29 +83,36 @@ export class PrefixIndex {
     const prefix = fold(query.trim());
     if (prefix === '' || limit <= 0) return { total: 0, positions: [] };
     const keys = this.sortedKeys;
-    // A one-unit prefix spans all buckets of its first unit; a longer one, a single bucket.
+    let from: number;
+    let to: number;
     const b = bucketOf(prefix);
-    let lo = this.bucketStart[prefix.length === 1 && b < BUCKETS ? b - (b % ASCII) : b]!;
-    let hi = this.bucketStart[prefix.length === 1 && b < BUCKETS ? b - (b % ASCII) + ASCII : b + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
+    if (prefix.length === 1 && b < BUCKETS) {
+      // A one-character ASCII prefix matches exactly the buckets of its first unit.
+      from = this.bucketStart[b]!;
+      to = this.bucketStart[b + ASCII]!;
+    } else {
+      let lo = this.bucketStart[b]!;
+      let hi = this.bucketStart[b + 1]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid]! < prefix) lo = mid + 1;
+        else hi = mid;
+      }
+      from = lo;
+      // Matches are usually few: gallop from the first one, then bisect.
+      let step = 1;
+      hi = from;
+      while (hi < keys.length && keys[hi]!.startsWith(prefix)) {
+        lo = hi + 1;
+        hi = Math.min(from + (step *= 2), keys.length);
+      }
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid]!.startsWith(prefix)) lo = mid + 1;
+        else hi = mid;
+      }
+      to = lo;
     }
-    const from = lo;
-    // Matches are usually few: gallop from the first one, then bisect.
-    let step = 1;
-    hi = from;
-    while (hi < keys.length && keys[hi]!.startsWith(prefix)) {
-      lo = hi + 1;
-      hi = Math.min(from + (step *= 2), keys.length);
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid]!.startsWith(prefix)) lo = mid + 1;
-      else hi = mid;
-    }
-    const to = lo;
     const total = to - from;
     if (total === 0) return { total, positions: [] };
     if (endsWithDigit(prefix)) return { total, positions: smallestInRange(this.rangeMin, this.byKey, from, to, limit) };
