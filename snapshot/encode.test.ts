@@ -38,6 +38,13 @@ describe('buildShard', () => {
     expect(encoded.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('verifies the xz bytes with the given decoder before they leave', async () => {
+    const { shard, stats } = buildShard('homo_sapiens', rows);
+    await expect(encodeShard(shard, stats, { verifyWith: nodeXzDecoder() })).resolves.toMatchObject({ labels: 3 });
+    const lying = { decode: () => new Uint8Array([123]), memoryBytes: 0 };
+    await expect(encodeShard(shard, stats, { verifyWith: lying })).rejects.toThrow(/round trip of homo_sapiens/);
+  });
+
   it('rejects shards of the wrong shape with a FormatError naming the problem', () => {
     expect(() => assertShard({ format: 1, species: 'x', labels: ['a'], stable_ids: [] }, 'x')).toThrow(/stable_ids must be 1 strings/);
     expect(() => assertShard({ format: 1, species: 'y', labels: [], stable_ids: [] }, 'x')).toThrow(FormatError);

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { FORMAT_VERSION, type Shard } from './format.ts';
 import { compareCodePoints, sortLabels } from './natural.ts';
-import { xzCompress } from './xz-encode.ts';
+import type { XzDecoder } from './unxz.ts';
+import { xzCompress, type XzOptions } from './xz-encode.ts';
 
 /** One row of Ensembl's gene_autocomplete table (NULL label or location allowed). */
 export interface GeneRow {
@@ -69,9 +70,20 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export async function encodeShard(shard: Shard, stats: ShardStats): Promise<EncodedShard> {
+export interface EncodeOptions extends XzOptions {
+  /** Decode the result with this (the edge's) decoder and compare, so a broken shard never leaves. */
+  verifyWith?: XzDecoder;
+}
+
+export async function encodeShard(shard: Shard, stats: ShardStats, options: EncodeOptions = {}): Promise<EncodedShard> {
   const json = new TextEncoder().encode(JSON.stringify(shard));
-  const bytes = await xzCompress(json);
+  const bytes = await xzCompress(json, options);
+  if (options.verifyWith) {
+    const back = options.verifyWith.decode(bytes);
+    if (Buffer.compare(back, json) !== 0) {
+      throw new Error(`xz round trip of ${shard.species} does not give back its JSON`);
+    }
+  }
   return {
     species: shard.species,
     labels: shard.labels.length,

@@ -3,9 +3,7 @@
  * worker thread (encode-worker.ts) or inline. Verification decodes the bytes with the same
  * WASM decoder the edge uses and compares them with the JSON, so a broken shard never leaves.
  */
-import { buildShard, sha256Hex, type EncodedShard, type GeneRow } from './encode.ts';
-import { assertShard } from './format.ts';
-import { xzCompress } from './xz-encode.ts';
+import { buildShard, encodeShard, type EncodedShard, type GeneRow } from './encode.ts';
 import { nodeXzDecoder } from './xz-node.ts';
 import type { XzDecoder } from './unxz.ts';
 
@@ -42,23 +40,6 @@ export async function runShardJob(job: ShardJob): Promise<EncodedShard> {
   const rows: GeneRow[] = new Array(stableIds.length);
   for (let i = 0; i < stableIds.length; i++) rows[i] = { stableId: stableIds[i]!, label: labels[i]!, location: locations[i]! };
   const { shard, stats } = buildShard(species, rows);
-  const json = new TextEncoder().encode(JSON.stringify(shard));
-  const bytes = await xzCompress(json, { preset: job.preset });
-  if (job.verify !== false) {
-    decoder ??= nodeXzDecoder();
-    const back = decoder.decode(bytes);
-    if (back.byteLength !== json.byteLength || Buffer.compare(back, json) !== 0) {
-      throw new Error(`xz round trip of ${species} does not give back its JSON`);
-    }
-    assertShard(JSON.parse(new TextDecoder().decode(back)), species);
-  }
-  return {
-    species,
-    labels: shard.labels.length,
-    rows: stats.rows,
-    skipped: stats.skipped,
-    json_bytes: json.byteLength,
-    bytes,
-    sha256: sha256Hex(bytes),
-  };
+  const verifyWith = job.verify === false ? undefined : (decoder ??= nodeXzDecoder());
+  return encodeShard(shard, stats, { preset: job.preset, verifyWith });
 }
