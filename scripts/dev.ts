@@ -4,35 +4,16 @@
  * embedded sample (data/public.tsv.gz, all 19 species) built by the project's own builder.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publishSnapshot } from '../snapshot/build.ts';
-import { DirStore } from '../snapshot/dir-store.ts';
 import { keys } from '../snapshot/format.ts';
-import { groupBySpecies, readTsv } from '../snapshot/rows.ts';
+import { ensureSampleSnapshot } from './sample-snapshot.ts';
 import { seedLocalR2 } from './seed-local-r2.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SAMPLE_TSV = resolve(root, 'data/public.tsv.gz');
-const SAMPLE_DIR = resolve(root, '.wrangler/sample-snapshot');
 
-/** Builds the sample snapshot unless one newer than the sample data already exists. */
-async function sampleSnapshot(): Promise<string> {
-  const pointer = resolve(SAMPLE_DIR, keys.pointer);
-  if (existsSync(pointer) && statSync(pointer).mtimeMs > statSync(SAMPLE_TSV).mtimeMs) return SAMPLE_DIR;
-  console.log('building the sample snapshot from data/public.tsv.gz ...');
-  await rm(SAMPLE_DIR, { recursive: true, force: true });
-  const started = Date.now();
-  const { manifest } = await publishSnapshot(new DirStore(SAMPLE_DIR), groupBySpecies(readTsv(SAMPLE_TSV)), {
-    source: { kind: 'tsv', database: null, release: null },
-  });
-  console.log(`built ${Object.keys(manifest.species).length} species in ${Date.now() - started} ms`);
-  return SAMPLE_DIR;
-}
-
-const dir = process.env.SNAPSHOT_DIR ? resolve(process.env.SNAPSHOT_DIR) : await sampleSnapshot();
+const dir = process.env.SNAPSHOT_DIR ? resolve(process.env.SNAPSHOT_DIR) : await ensureSampleSnapshot();
 if (!existsSync(resolve(dir, keys.pointer))) {
   console.error(`${dir} holds no snapshot (no ${keys.pointer}); write one with: npm run snapshot -- --out ${dir}`);
   process.exit(1);

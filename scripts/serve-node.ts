@@ -5,34 +5,13 @@
  * Listens on HOST:PORT, default 127.0.0.1:8787. All settings: functions/node/server.ts and
  * functions/config.ts.
  */
-import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../functions/config.ts';
 import { startNodeServer } from '../functions/node/server.ts';
-import { publishSnapshot } from '../snapshot/build.ts';
-import { DirStore } from '../snapshot/dir-store.ts';
-import { keys } from '../snapshot/format.ts';
-import { groupBySpecies, readTsv } from '../snapshot/rows.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const SAMPLE_TSV = resolve(root, 'data/public.tsv.gz');
-const SAMPLE_DIR = resolve(root, '.wrangler/sample-snapshot');
-
-/** The sample snapshot, rebuilt only when data/public.tsv.gz is newer (shared with `npm start`). */
-async function sampleSnapshot(): Promise<string> {
-  const pointer = resolve(SAMPLE_DIR, keys.pointer);
-  if (existsSync(pointer) && statSync(pointer).mtimeMs > statSync(SAMPLE_TSV).mtimeMs) return SAMPLE_DIR;
-  console.log('building the sample snapshot from data/public.tsv.gz ...');
-  await rm(SAMPLE_DIR, { recursive: true, force: true });
-  await publishSnapshot(new DirStore(SAMPLE_DIR), groupBySpecies(readTsv(SAMPLE_TSV)), { source: { kind: 'tsv', database: null, release: null } });
-  return SAMPLE_DIR;
-}
+import { ensureSampleSnapshot } from './sample-snapshot.ts';
 
 const env = { ...process.env };
 if (!env.SNAPSHOT_DIR && !env.SNAPSHOT_URL && !env.SNAPSHOT_S3_BUCKET) {
-  env.SNAPSHOT_DIR = await sampleSnapshot();
+  env.SNAPSHOT_DIR = await ensureSampleSnapshot();
   console.log(`no SNAPSHOT_DIR / SNAPSHOT_URL / SNAPSHOT_S3_BUCKET set: serving the sample snapshot in ${env.SNAPSHOT_DIR}`);
 }
 
