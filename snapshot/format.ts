@@ -14,7 +14,6 @@ export const POINTER_KEY = 'current.json';
 /** Object keys inside a snapshot, relative to the store's prefix. */
 export const keys = {
   pointer: POINTER_KEY,
-  versionDir: (version: string) => `v/${version}/`,
   manifest: (version: string) => `v/${version}/manifest.json`,
   shard: (version: string, species: string) => `v/${version}/${species}.json.xz`,
 };

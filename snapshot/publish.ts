@@ -144,6 +144,6 @@ export async function beginPublication(store: ObjectStore, options: PublishOptio
   return new Publication(store, options, current?.etag ?? null);
 }
 
-export function encodeJson(value: unknown): Uint8Array {
+function encodeJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(value, null, 1)}\n`);
 }

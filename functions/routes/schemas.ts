@@ -5,7 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.ts';
 
-export const MAX_QUERY_LENGTH = 100;
+const MAX_QUERY_LENGTH = 100;
 
 const species = z
   .string()
