@@ -2,9 +2,8 @@
  * Mirrors a snapshot directory (the bucket's layout) into wrangler's local R2 state, the same
  * storage `wrangler dev` serves the SNAPSHOTS binding from. The pointer is written last.
  */
-import { readFile } from 'node:fs/promises';
 import { getPlatformProxy } from 'wrangler';
-import { keys } from '../snapshot/format.ts';
+import { copySnapshotDir } from '../snapshot/copy-snapshot.ts';
 import { DirStore } from '../snapshot/dir-store.ts';
 
 /** The part of the R2 binding used here (Workers types are not loaded in Node code). */
@@ -28,9 +27,7 @@ export async function seedLocalR2(dir: string, prefix = ''): Promise<number> {
       cursor = page.truncated ? page.cursor : undefined;
     } while (cursor);
     if (stale.length) await bucket.delete(stale);
-    const ordered = [...files.filter((k) => k !== keys.pointer), ...files.filter((k) => k === keys.pointer)];
-    for (const key of ordered) await bucket.put(prefix + key, await readFile(`${dir}/${key}`));
-    return ordered.length;
+    return (await copySnapshotDir(dir, (key, body) => bucket.put(key, body), prefix)).length;
   } finally {
     await proxy.dispose();
   }

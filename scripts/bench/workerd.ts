@@ -8,8 +8,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import { keys } from '../../snapshot/format.ts';
-import { DirStore } from '../../snapshot/dir-store.ts';
+import { copySnapshotDir } from '../../snapshot/copy-snapshot.ts';
 import { ROOT, run, type BenchContext } from './lib.ts';
 
 const COMPATIBILITY_DATE = '2026-10-01'; // as wrangler.toml
@@ -89,10 +88,7 @@ export async function seedR2(bundle: Bundle, persist: string, dir: string, prefi
   const { mf } = await startWorker({ bundle, persist });
   try {
     const bucket = (await mf.getR2Bucket('SNAPSHOTS')) as unknown as { put(key: string, value: Uint8Array): Promise<unknown> };
-    const files = await new DirStore(dir).list('');
-    const ordered = [...files.filter((k) => k !== keys.pointer), ...files.filter((k) => k === keys.pointer)];
-    for (const key of ordered) await bucket.put(prefix + key, new Uint8Array(await readFile(join(dir, key))));
-    return ordered.length;
+    return (await copySnapshotDir(dir, (key, body) => bucket.put(key, body), prefix)).length;
   } finally {
     await mf.dispose();
   }

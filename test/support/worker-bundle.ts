@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
-import { keys } from '../../snapshot/format.ts';
-import { DirStore } from '../../snapshot/dir-store.ts';
+import { copySnapshotDir } from '../../snapshot/copy-snapshot.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -82,12 +81,6 @@ export async function startBundledWorker(bundle: WorkerBundle, snapshotDir: stri
   const url = await miniflare.ready;
   // The part of the R2 binding used here (Workers types are not loaded in Node code).
   const bucket = (await miniflare.getR2Bucket('SNAPSHOTS')) as unknown as { put(key: string, value: Uint8Array): Promise<unknown> };
-  const store = new DirStore(snapshotDir);
-  const objects = await store.list('');
-  // The pointer last, as a real publish does.
-  for (const key of [...objects.filter((k) => k !== keys.pointer), keys.pointer]) {
-    const object = await store.get(key);
-    if (object) await bucket.put(key, object.body);
-  }
+  await copySnapshotDir(snapshotDir, (key, body) => bucket.put(key, body));
   return { url: url.origin, miniflare, close: () => miniflare.dispose() };
 }
