@@ -4,6 +4,7 @@
  * both arrive as strings.
  */
 import { z } from 'zod';
+import type { CatalogOptions } from './catalog/catalog.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -44,4 +45,13 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     throw new ConfigError(`invalid configuration: DEFAULT_LIMIT (${result.data.DEFAULT_LIMIT}) exceeds MAX_LIMIT (${result.data.MAX_LIMIT})`);
   }
   return result.data;
+}
+
+/** The catalog's options as the settings give them. */
+export function catalogOptions(config: Config): CatalogOptions {
+  return {
+    refreshSeconds: config.REFRESH_SECONDS,
+    retrySeconds: config.RETRY_SECONDS,
+    memoryBudgetBytes: config.MEMORY_BUDGET_MB * 1024 * 1024,
+  };
 }

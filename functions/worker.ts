@@ -8,7 +8,7 @@ import { createXzDecoder } from '../snapshot/unxz.ts';
 import { createApp } from './app.ts';
 import { SnapshotCatalog } from './catalog/catalog.ts';
 import { httpSource, r2Source } from './catalog/source.ts';
-import { ConfigError, parseConfig } from './config.ts';
+import { catalogOptions, ConfigError, parseConfig } from './config.ts';
 import { ProblemError } from './problems.ts';
 
 let app: ReturnType<typeof createApp> | undefined;
@@ -16,11 +16,7 @@ let app: ReturnType<typeof createApp> | undefined;
 function build(env: Env): ReturnType<typeof createApp> {
   const config = parseConfig(env as unknown as Record<string, unknown>);
   const source = config.SNAPSHOT_URL ? httpSource(new URL(config.SNAPSHOT_PREFIX, config.SNAPSHOT_URL).href) : r2Source(env.SNAPSHOTS, config.SNAPSHOT_PREFIX);
-  const catalog = new SnapshotCatalog(source, createXzDecoder(xzWasm), {
-    refreshSeconds: config.REFRESH_SECONDS,
-    retrySeconds: config.RETRY_SECONDS,
-    memoryBudgetBytes: config.MEMORY_BUDGET_MB * 1024 * 1024,
-  });
+  const catalog = new SnapshotCatalog(source, createXzDecoder(xzWasm), catalogOptions(config));
   return createApp({ catalog, config });
 }
 

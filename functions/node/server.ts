@@ -11,7 +11,7 @@ import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
 import { createApp } from '../app.ts';
 import { SnapshotCatalog } from '../catalog/catalog.ts';
 import { httpSource, type SnapshotSource } from '../catalog/source.ts';
-import { ConfigError, parseConfig, type Config } from '../config.ts';
+import { catalogOptions, ConfigError, parseConfig, type Config } from '../config.ts';
 import { dirSource } from './dir-source.ts';
 import { s3Source } from './s3-source.ts';
 import type { S3StoreOptions } from '../../snapshot/s3-store.ts';
@@ -87,11 +87,7 @@ export function createNodeApp(env: Record<string, string | undefined>, options: 
   const config = parseConfig(env);
   const settings = parseNodeSettings(env);
   const source = sourceFromEnv(config, settings, options);
-  const catalog = new SnapshotCatalog(source, nodeXzDecoder(), {
-    refreshSeconds: config.REFRESH_SECONDS,
-    retrySeconds: config.RETRY_SECONDS,
-    memoryBudgetBytes: config.MEMORY_BUDGET_MB * 1024 * 1024,
-  });
+  const catalog = new SnapshotCatalog(source, nodeXzDecoder(), catalogOptions(config));
   return { app: createApp({ catalog, config }), catalog, config, settings, source, dispose: () => source.destroy?.() };
 }
 
