@@ -85,6 +85,20 @@ describe('GET /autocomplete', () => {
     expect(body.detail).toEqual(expect.any(String));
   });
 
+  it.each(['__proto__', 'constructor', 'hasOwnProperty'])('answers 404, not 500, for the species name %s', async (name) => {
+    const response = await get(`/autocomplete?species=${name}&q=a`);
+    expect(response.status).toBe(404);
+    expect((await response.json()).see).toBe('/species');
+  });
+
+  it('says a repeated parameter must be given once', async () => {
+    const response = await get('/autocomplete?species=homo_sapiens&q=a&q=b');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ parameter: 'q', detail: 'q must be given once' });
+    const missing = await (await get('/autocomplete?q=a')).json();
+    expect(missing).toMatchObject({ parameter: 'species', detail: 'species is required' });
+  });
+
   it('answers 404 with a pointer to /species for an unknown species', async () => {
     const response = await get('/autocomplete?species=gorilla_gorilla&q=BRC');
     expect(response.status).toBe(404);

@@ -141,16 +141,21 @@ export class SnapshotCatalog {
       // Species dropped from the new version leave memory now; the others are replaced as
       // they are next asked for (or kept as they are when their shard did not change).
       for (const species of [...this.loaded.keys()]) {
-        if (!(species in next.manifest.species)) this.loaded.delete(species);
+        if (!SnapshotCatalog.hasSpecies(next.manifest, species)) this.loaded.delete(species);
       }
     }
     this.current = next;
   }
 
+  /** Whether a manifest lists this species (own keys only: `__proto__` is not a species). */
+  static hasSpecies(manifest: Manifest, name: string): boolean {
+    return Object.hasOwn(manifest.species, name);
+  }
+
   /** A species of the current snapshot, loading it if needed. */
   async species(name: string): Promise<ServedSpecies> {
     const { manifest } = await this.snapshot();
-    const entry = manifest.species[name];
+    const entry = SnapshotCatalog.hasSpecies(manifest, name) ? manifest.species[name] : undefined;
     if (!entry) throw new UnknownSpeciesError(name);
     const cached = this.loaded.get(name);
     // A shard whose bytes did not change between versions is not reloaded.

@@ -7,16 +7,18 @@ import type { Config } from '../config.ts';
 
 const MAX_QUERY_LENGTH = 100;
 
-const species = z
-  .string()
+/** A repeated parameter arrives as an array: say so rather than "expected string". */
+const textParameter = (name: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be given once`) });
+
+const species = textParameter('species')
   .trim()
   .min(1, 'species is required')
-  .max(100)
+  .max(100, 'species must be at most 100 characters')
   .openapi({ description: 'Ensembl species name; case-insensitive, spaces read as underscores.', example: 'homo_sapiens' });
 
 const prefix = (name: string) =>
-  z
-    .string({ error: `${name} is required` })
+  textParameter(name)
     .trim()
     .min(1, `${name} must not be blank`)
     .max(MAX_QUERY_LENGTH, `${name} must be at most ${MAX_QUERY_LENGTH} characters`)

@@ -1,8 +1,7 @@
 /** The lookup shared by /autocomplete and /gene_suggest, including the 304 short cut. */
 import type { Context } from 'hono';
 import { canonicalSpecies } from '../../snapshot/fold.ts';
-import type { SnapshotCatalog } from '../catalog/catalog.ts';
-import { UnknownSpeciesError } from '../catalog/catalog.ts';
+import { SnapshotCatalog, UnknownSpeciesError } from '../catalog/catalog.ts';
 import type { SearchPage } from '../catalog/species-data.ts';
 import type { Config } from '../config.ts';
 import { cacheHeaders, etagFor, matchesIfNoneMatch } from '../http-cache.ts';
@@ -19,7 +18,7 @@ export type SuggestOutcome =
 export async function suggest(deps: Deps, c: Context, speciesParam: string, q: string, limit: number): Promise<SuggestOutcome> {
   const species = canonicalSpecies(speciesParam);
   const { manifest } = await deps.catalog.snapshot();
-  if (!(species in manifest.species)) throw new UnknownSpeciesError(species);
+  if (!SnapshotCatalog.hasSpecies(manifest, species)) throw new UnknownSpeciesError(species);
   const headers = cacheHeaders(deps.config, etagFor(manifest.version));
   // Answer a revalidation before loading anything: the version alone decides.
   if (matchesIfNoneMatch(c.req.header('if-none-match'), headers.etag!)) {
