@@ -18,6 +18,8 @@ import type { Deps } from './routes/suggest.ts';
 
 export type AppDeps = Deps;
 
+const READ_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
 export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
     defaultHook: (result) => {
@@ -27,6 +29,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         throw badParameter(parameter, issue.message);
       }
     },
+  });
+
+  // Read-only API: other methods are refused before routing (405 rather than 404).
+  app.use('*', async (c, next) => {
+    if (!READ_METHODS.includes(c.req.method)) {
+      throw new ProblemError(405, `${c.req.method} is not supported; this API is read-only`, {}, { allow: READ_METHODS.join(', ') });
+    }
+    await next();
   });
 
   const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);

@@ -150,6 +150,16 @@ describe('other routes', () => {
     expect(body.xz_memory_bytes).toBeGreaterThan(0);
   });
 
+  it('answers other methods with 405 and Allow', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      const response = await app.request('/autocomplete?species=homo_sapiens&q=BRC', { method });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await app.request('/autocomplete?species=homo_sapiens&q=BRC', { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('answers unknown routes with a problem, not a stack trace', async () => {
     const response = await get('/nope');
     expect(response.status).toBe(404);
