@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { publishSnapshot } from '../snapshot/build.ts';
 import { DirStore } from '../snapshot/dir-store.ts';
 import { keys } from '../snapshot/format.ts';
-import { groupBySpecies, readTsv } from '../snapshot/rows.ts';
+import { groupBySpecies, readTsvBatches } from '../snapshot/rows.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE_TSV = resolve(root, 'data/public.tsv.gz');
@@ -22,7 +22,7 @@ export async function ensureSampleSnapshot(): Promise<string> {
   console.log('building the sample snapshot from data/public.tsv.gz ...');
   await rm(SAMPLE_DIR, { recursive: true, force: true });
   const started = Date.now();
-  const { manifest } = await publishSnapshot(new DirStore(SAMPLE_DIR), groupBySpecies(readTsv(SAMPLE_TSV)), {
+  const { manifest } = await publishSnapshot(new DirStore(SAMPLE_DIR), groupBySpecies(readTsvBatches(SAMPLE_TSV)), {
     source: { kind: 'tsv', database: null, release: null },
   });
   console.log(`built ${Object.keys(manifest.species).length} species in ${Date.now() - started} ms`);

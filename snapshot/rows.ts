@@ -3,7 +3,6 @@
  * one species at a time, so memory holds a single species whatever the table size.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { GeneRow } from './encode.ts';
 import type { SnapshotSource } from './format.ts';
@@ -18,20 +17,27 @@ export interface SpeciesRows {
 }
 
 /**
- * Groups a stream ordered by species. Throws if a species reappears after another began:
- * the input must be ordered (MySQL: ORDER BY species; the TSV export is sorted).
+ * Groups rows ordered by species, read in batches (a parsed chunk, a network packet), so
+ * that no row costs an await. `keep` drops species before they are gathered. Throws if a
+ * species reappears after another began: the input must be ordered (the TSV export is).
  */
-export async function* groupBySpecies(rows: AsyncIterable<SpeciesRow>): AsyncGenerator<SpeciesRows> {
+export async function* groupBySpecies(
+  batches: AsyncIterable<readonly SpeciesRow[]>,
+  keep?: (species: string) => boolean,
+): AsyncGenerator<SpeciesRows> {
   let current = null as SpeciesRows | null;
   const seen = new Set<string>();
-  for await (const { species, stableId, label, location } of rows) {
-    if (current?.species !== species) {
-      if (current) yield current;
-      if (seen.has(species)) throw new Error(`rows are not ordered by species: ${species} appears twice`);
-      seen.add(species);
-      current = { species, rows: [] };
+  for await (const batch of batches) {
+    for (const { species, stableId, label, location } of batch) {
+      if (keep && !keep(species)) continue;
+      if (current?.species !== species) {
+        if (current) yield current;
+        if (seen.has(species)) throw new Error(`rows are not ordered by species: ${species} appears twice`);
+        seen.add(species);
+        current = { species, rows: [] };
+      }
+      current.rows.push({ stableId, label, location });
     }
-    current.rows.push({ stableId, label, location });
   }
   if (current) yield current;
 }
@@ -75,61 +81,13 @@ export class TsvSource implements RowSource {
   }
 
   groups(): AsyncIterable<SpeciesRows> {
-    return this.read();
+    return groupBySpecies(this.counted(), this.filter);
   }
 
-  /** Like groupBySpecies(readTsv()), but parses whole chunks: no await per row. */
-  private async *read(): AsyncGenerator<SpeciesRows> {
-    const raw = createReadStream(this.path);
-    const input = this.path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-    input.setEncoding('utf8');
-    let columns: { species: number; stableId: number; label: number; location: number } | null = null;
-    let rest = '';
-    let lineNo = 0;
-    let current: SpeciesRows | null = null;
-    const seen = new Set<string>();
-    const ready: SpeciesRows[] = [];
-    const field = (fields: string[], i: number) => {
-      const value = i < 0 ? undefined : fields[i];
-      return value === undefined || value === '' ? null : value;
-    };
-    const parse = (line: string) => {
-      lineNo++;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line === '') return;
-      const fields = line.split('\t');
-      if (!columns) {
-        const at = Object.fromEntries(fields.map((name, i) => [name.trim(), i]));
-        const missing = TSV_COLUMNS.filter((c) => !(c in at));
-        if (missing.length) throw new Error(`${this.path}: header lacks column(s) ${missing.join(', ')}`);
-        columns = { species: at.species!, stableId: at.stable_id!, label: at.display_label!, location: at.location ?? -1 };
-        return;
-      }
-      this.rowsRead++;
-      const species = field(fields, columns.species);
-      const stableId = field(fields, columns.stableId);
-      if (!species || !stableId) throw new Error(`${this.path}:${lineNo}: species and stable_id are required`);
-      if (this.filter && !this.filter(species)) return;
-      if (species !== current?.species) {
-        if (current) ready.push(current);
-        if (seen.has(species)) throw new Error(`${this.path}:${lineNo}: rows are not ordered by species: ${species} appears twice`);
-        seen.add(species);
-        current = { species, rows: [] };
-      }
-      current.rows.push({ stableId, label: field(fields, columns.label), location: field(fields, columns.location) });
-    };
-    try {
-      for await (const chunk of input as AsyncIterable<string>) {
-        const lines = (rest + chunk).split('\n');
-        rest = lines.pop()!;
-        for (const line of lines) parse(line);
-        while (ready.length) yield ready.shift()!;
-      }
-      if (rest) parse(rest);
-      if (current) ready.push(current);
-      while (ready.length) yield ready.shift()!;
-    } finally {
-      raw.destroy();
+  private async *counted(): AsyncGenerator<SpeciesRow[]> {
+    for await (const batch of readTsvBatches(this.path)) {
+      this.rowsRead += batch.length;
+      yield batch;
     }
   }
 
@@ -141,31 +99,53 @@ const TSV_COLUMNS = ['species', 'stable_id', 'display_label'] as const;
 /**
  * Reads a TSV export of gene_autocomplete (optionally .gz) with a header naming at least
  * species, stable_id and display_label; location is optional. Empty fields read as NULL.
+ * Yields the rows of each chunk read: parsing never awaits per row.
  */
-export async function* readTsv(path: string): AsyncGenerator<SpeciesRow> {
+export async function* readTsvBatches(path: string): AsyncGenerator<SpeciesRow[]> {
   const raw = createReadStream(path);
   const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let columns: Record<string, number> | null = null;
+  input.setEncoding('utf8');
+  let columns: { species: number; stableId: number; label: number; location: number } | null = null;
   let lineNo = 0;
-  for await (const line of lines) {
+  const field = (fields: string[], i: number) => {
+    const value = i < 0 ? undefined : fields[i];
+    return value === undefined || value === '' ? null : value;
+  };
+  const parse = (line: string, out: SpeciesRow[]) => {
     lineNo++;
-    if (line === '') continue;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') return;
     const fields = line.split('\t');
     if (!columns) {
-      columns = Object.fromEntries(fields.map((name, i) => [name.trim(), i]));
-      const missing = TSV_COLUMNS.filter((c) => !(c in columns!));
+      const at = Object.fromEntries(fields.map((name, i) => [name.trim(), i]));
+      const missing = TSV_COLUMNS.filter((c) => !(c in at));
       if (missing.length) throw new Error(`${path}: header lacks column(s) ${missing.join(', ')}`);
-      continue;
+      columns = { species: at.species!, stableId: at.stable_id!, label: at.display_label!, location: at.location ?? -1 };
+      return;
     }
-    const at = (name: string) => {
-      const i = columns![name];
-      const value = i === undefined ? undefined : fields[i];
-      return value === undefined || value === '' ? null : value;
-    };
-    const species = at('species');
-    const stableId = at('stable_id');
+    const species = field(fields, columns.species);
+    const stableId = field(fields, columns.stableId);
     if (!species || !stableId) throw new Error(`${path}:${lineNo}: species and stable_id are required`);
-    yield { species, stableId, label: at('display_label'), location: at('location') };
+    out.push({ species, stableId, label: field(fields, columns.label), location: field(fields, columns.location) });
+  };
+  let rest = '';
+  try {
+    for await (const chunk of input as AsyncIterable<string>) {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      const rows: SpeciesRow[] = [];
+      for (const line of lines) parse(line, rows);
+      if (rows.length) yield rows;
+    }
+    const last: SpeciesRow[] = [];
+    if (rest) parse(rest, last);
+    if (last.length) yield last;
+  } finally {
+    raw.destroy();
   }
+}
+
+/** Row by row, for callers that want single rows (tests, benchmarks). */
+export async function* readTsv(path: string): AsyncGenerator<SpeciesRow> {
+  for await (const batch of readTsvBatches(path)) yield* batch;
 }
