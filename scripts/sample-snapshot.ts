@@ -7,10 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publishSnapshot } from '../snapshot/build.ts';
-import { DirStore } from '../snapshot/dir-store.ts';
+import { publishSnapshot } from '../snapshot/refresh/build.ts';
+import { DirStore } from '../snapshot/refresh/dir-store.ts';
 import { keys } from '../snapshot/format.ts';
-import { groupBySpecies, readTsvBatches } from '../snapshot/rows.ts';
+import { groupBySpecies, readTsvBatches } from '../snapshot/refresh/rows.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE_TSV = resolve(root, 'data/public.tsv.gz');

@@ -3,8 +3,8 @@
  * storage `wrangler dev` serves the SNAPSHOTS binding from. The pointer is written last.
  */
 import { getPlatformProxy } from 'wrangler';
-import { copySnapshotDir } from '../snapshot/copy-snapshot.ts';
-import { DirStore } from '../snapshot/dir-store.ts';
+import { copySnapshotDir } from '../snapshot/refresh/copy-snapshot.ts';
+import { DirStore } from '../snapshot/refresh/dir-store.ts';
 
 /** The part of the R2 binding used here (Workers types are not loaded in Node code). */
 interface Bucket {

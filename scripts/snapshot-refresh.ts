@@ -6,14 +6,14 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { DirStore } from '../snapshot/dir-store.ts';
-import { errorMessage, EXIT, RefreshError } from '../snapshot/errors.ts';
-import { DEFAULT_MYSQL_URL, MysqlSource, parseMysqlUrl } from '../snapshot/mysql-source.ts';
-import { refresh, toRefreshError, type RefreshEvents } from '../snapshot/refresh.ts';
-import { formatBytes, formatCount, jsonError, jsonSummary, summaryLines, summaryTable } from '../snapshot/report.ts';
-import { speciesMatcher, TsvSource } from '../snapshot/rows.ts';
-import { S3Store } from '../snapshot/s3-store.ts';
-import type { ObjectStore } from '../snapshot/store.ts';
+import { DirStore } from '../snapshot/refresh/dir-store.ts';
+import { errorMessage, EXIT, RefreshError } from '../snapshot/refresh/errors.ts';
+import { DEFAULT_MYSQL_URL, MysqlSource, parseMysqlUrl } from '../snapshot/refresh/mysql-source.ts';
+import { refresh, toRefreshError, type RefreshEvents } from '../snapshot/refresh/refresh.ts';
+import { formatBytes, formatCount, jsonError, jsonSummary, summaryLines, summaryTable } from '../snapshot/refresh/report.ts';
+import { speciesMatcher, TsvSource } from '../snapshot/refresh/rows.ts';
+import { S3Store } from '../snapshot/refresh/s3-store.ts';
+import type { ObjectStore } from '../snapshot/refresh/store.ts';
 
 function integer(min: number, max: number) {
   return (value: string): number => {

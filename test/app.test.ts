@@ -4,7 +4,7 @@
  * test/workers/.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeXzDecoder } from '../snapshot/xz-node.ts';
+import { nodeXzDecoder } from '../snapshot/refresh/xz-node.ts';
 import { createApp } from '../functions/app.ts';
 import { SnapshotCatalog } from '../functions/catalog/catalog.ts';
 import { parseConfig } from '../functions/config.ts';

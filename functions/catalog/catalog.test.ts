@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys, type Manifest } from '../../snapshot/format.ts';
-import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import { buildSnapshotDir } from '../../test/support/sample.ts';
 import { dirSource } from '../node/dir-source.ts';
 import { SnapshotCatalog, SnapshotUnavailableError, UnknownSpeciesError } from './catalog.ts';

@@ -3,7 +3,7 @@
  * refresh tool's S3Store (same client settings). Credentials come only from the AWS SDK's
  * default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance roles).
  */
-import { S3Store, type S3StoreOptions } from '../../snapshot/s3-store.ts';
+import { S3Store, type S3StoreOptions } from '../../snapshot/refresh/s3-store.ts';
 import type { SnapshotSource } from '../catalog/source.ts';
 
 export function s3Source(options: S3StoreOptions): SnapshotSource & { destroy(): void } {

@@ -7,14 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
-import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import { createApp } from '../app.ts';
 import { SnapshotCatalog } from '../catalog/catalog.ts';
 import { httpSource, type SnapshotSource } from '../catalog/source.ts';
 import { catalogOptions, ConfigError, parseConfig, type Config } from '../config.ts';
 import { dirSource } from './dir-source.ts';
 import { s3Source } from './s3-source.ts';
-import type { S3StoreOptions } from '../../snapshot/s3-store.ts';
+import type { S3StoreOptions } from '../../snapshot/refresh/s3-store.ts';
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());

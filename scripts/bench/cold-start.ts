@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { assertShard, type Shard } from '../../snapshot/format.ts';
-import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import { PrefixIndex } from '../../functions/prefix-index/prefix-index.ts';
 import { atMost, benchData, fmt, fmtBytes, HUMAN, median, readShard, round, table, type BenchContext, type SnapshotFiles, type Target } from './lib.ts';
 import { buildProductBundle, seedR2, startWorker, type Bundle } from './workerd.ts';

@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { PrefixIndex } from '../../functions/prefix-index/prefix-index.ts';
-import { readTsv } from '../../snapshot/rows.ts';
+import { readTsv } from '../../snapshot/refresh/rows.ts';
 import { fold } from '../../snapshot/fold.ts';
 import { connectRoot, createGeneDatabase, insertRows, publicTuples, type RowTuple } from '../../test/support/mysql.ts';
 import { atLeast, benchData, fmt, fmtBytes, HUMAN, median, quantile, readShard, ROOT, round, run, table, typingWorkload, type BenchContext, type Target } from './lib.ts';

@@ -10,8 +10,8 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keys, type Manifest, type Pointer, type Shard } from '../../snapshot/format.ts';
-import { readTsv } from '../../snapshot/rows.ts';
-import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { readTsv } from '../../snapshot/refresh/rows.ts';
+import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

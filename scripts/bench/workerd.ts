@@ -8,7 +8,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import { copySnapshotDir } from '../../snapshot/copy-snapshot.ts';
+import { copySnapshotDir } from '../../snapshot/refresh/copy-snapshot.ts';
 import { ROOT, run, type BenchContext } from './lib.ts';
 
 const COMPATIBILITY_DATE = '2026-10-01'; // as wrangler.toml

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../snapshot/errors.ts';
+import { EXIT } from '../../snapshot/refresh/errors.ts';
 import { manifestSchema, pointerSchema, type Shard } from '../../snapshot/format.ts';
-import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import { runCli, startCli } from '../support/cli.ts';
 import {
   MYSQL_HOST,

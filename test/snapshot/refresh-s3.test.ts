@@ -5,12 +5,12 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../snapshot/errors.ts';
+import { EXIT } from '../../snapshot/refresh/errors.ts';
 import { keys, manifestSchema, pointerSchema, type Shard } from '../../snapshot/format.ts';
-import { refresh } from '../../snapshot/refresh.ts';
-import { TsvSource } from '../../snapshot/rows.ts';
-import { S3Store } from '../../snapshot/s3-store.ts';
-import { nodeXzDecoder } from '../../snapshot/xz-node.ts';
+import { refresh } from '../../snapshot/refresh/refresh.ts';
+import { TsvSource } from '../../snapshot/refresh/rows.ts';
+import { S3Store } from '../../snapshot/refresh/s3-store.ts';
+import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import { runCli, startCli } from '../support/cli.ts';
 import { PUBLIC_TSV } from '../support/mysql.ts';
 import { S3_CREDENTIALS, startS3, type TestS3 } from '../support/s3.ts';

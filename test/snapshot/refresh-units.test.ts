@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirStore } from '../../snapshot/dir-store.ts';
+import { DirStore } from '../../snapshot/refresh/dir-store.ts';
 import { keys, type SpeciesEntry } from '../../snapshot/format.ts';
-import { checkShrink } from '../../snapshot/guard.ts';
-import { parseMysqlUrl, rankDatabases, releaseOf } from '../../snapshot/mysql-source.ts';
-import { pruneVersions } from '../../snapshot/prune.ts';
-import { speciesMatcher } from '../../snapshot/rows.ts';
+import { checkShrink } from '../../snapshot/refresh/guard.ts';
+import { parseMysqlUrl, rankDatabases, releaseOf } from '../../snapshot/refresh/mysql-source.ts';
+import { pruneVersions } from '../../snapshot/refresh/prune.ts';
+import { speciesMatcher } from '../../snapshot/refresh/rows.ts';
 
 const entry = (labels: number): SpeciesEntry => ({ labels, rows: labels, key: 'k', bytes: 1, json_bytes: 1, sha256: '0'.repeat(64) });
 const manifestOf = (species: Record<string, number>) => ({

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
-import { readTsv, type SpeciesRow } from '../../snapshot/rows.ts';
+import { readTsv, type SpeciesRow } from '../../snapshot/refresh/rows.ts';
 
 export const MYSQL_HOST = process.env.TEST_MYSQL_HOST ?? '127.0.0.1';
 export const MYSQL_PORT = Number(process.env.TEST_MYSQL_PORT ?? 3306);

@@ -2,9 +2,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishSnapshot } from '../../snapshot/build.ts';
-import { DirStore } from '../../snapshot/dir-store.ts';
-import { groupBySpecies, readTsvBatches } from '../../snapshot/rows.ts';
+import { publishSnapshot } from '../../snapshot/refresh/build.ts';
+import { DirStore } from '../../snapshot/refresh/dir-store.ts';
+import { groupBySpecies, readTsvBatches } from '../../snapshot/refresh/rows.ts';
 
 export const SAMPLE_TSV = new URL('../../data/public.tsv.gz', import.meta.url).pathname;
 

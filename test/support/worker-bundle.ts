@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
-import { copySnapshotDir } from '../../snapshot/copy-snapshot.ts';
+import { copySnapshotDir } from '../../snapshot/refresh/copy-snapshot.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 

@@ -2,9 +2,9 @@
  * Rows of one species → a shard in ranking order → xz bytes with their sha256. Node only.
  */
 import { createHash } from 'node:crypto';
-import { FORMAT_VERSION, type Shard } from './format.ts';
-import { compareCodePoints, sortLabels } from './natural.ts';
-import type { XzDecoder } from './unxz.ts';
+import { FORMAT_VERSION, type Shard } from '../format.ts';
+import { compareCodePoints, sortLabels } from '../natural.ts';
+import type { XzDecoder } from '../unxz.ts';
 import { xzCompress, type XzOptions } from './xz-encode.ts';
 
 /** One row of Ensembl's gene_autocomplete table (NULL label or location allowed). */

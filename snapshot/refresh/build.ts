@@ -5,7 +5,7 @@ import { buildShard, encodeShard, type EncodedShard } from './encode.ts';
 import { beginPublication, type PublishOptions } from './publish.ts';
 import type { SpeciesRows } from './rows.ts';
 import type { ObjectStore } from './store.ts';
-import type { Pointer, Manifest } from './format.ts';
+import type { Pointer, Manifest } from '../format.ts';
 
 export interface BuildProgress {
   onShard?(shard: EncodedShard): void;

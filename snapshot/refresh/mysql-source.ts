@@ -6,7 +6,7 @@
 import mysql, { type Connection, type QueryOptions } from 'mysql2';
 import type { Readable } from 'node:stream';
 import { RefreshError } from './errors.ts';
-import type { SnapshotSource } from './format.ts';
+import type { SnapshotSource } from '../format.ts';
 import type { RowSource, SpeciesRows } from './rows.ts';
 
 export const DEFAULT_MYSQL_URL = 'mysql://anonymous@ensembldb.ensembl.org:3306/';

@@ -9,7 +9,7 @@
 import { EncodePool } from './encode-pool.ts';
 import type { EncodedShard } from './encode.ts';
 import { errorMessage, RefreshError } from './errors.ts';
-import { SPECIES_PATTERN, type Pointer, type SnapshotSource } from './format.ts';
+import { SPECIES_PATTERN, type Pointer, type SnapshotSource } from '../format.ts';
 import { checkShrink, type GuardVerdict } from './guard.ts';
 import { pruneVersions, type PruneResult } from './prune.ts';
 import { Publication, readCurrent, type CurrentSnapshot } from './publish.ts';

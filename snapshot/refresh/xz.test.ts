@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lzma2DictByte, xzCompress } from './xz-encode.ts';
-import { XzError } from './unxz.ts';
+import { XzError } from '../unxz.ts';
 import { nodeXzDecoder } from './xz-node.ts';
 
 const decoder = nodeXzDecoder();

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { GeneRow } from './encode.ts';
-import type { SnapshotSource } from './format.ts';
+import type { SnapshotSource } from '../format.ts';
 
 export interface SpeciesRow extends GeneRow {
   species: string;

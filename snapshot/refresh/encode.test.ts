@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertShard, FormatError } from './format.ts';
+import { assertShard, FormatError } from '../format.ts';
 import { buildShard, encodeShard } from './encode.ts';
 import { nodeXzDecoder } from './xz-node.ts';
 

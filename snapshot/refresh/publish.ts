@@ -18,7 +18,7 @@ import {
   type Pointer,
   type SnapshotSource,
   type SpeciesEntry,
-} from './format.ts';
+} from '../format.ts';
 import { sha256Hex, type EncodedShard } from './encode.ts';
 import { StorageError, type ObjectStore } from './store.ts';
 

@@ -3,7 +3,7 @@
  * order, the pointer last, so a reader of the target never sees it name missing objects.
  * Used to seed R2 for `npm start`, the workerd tests and the benchmarks.
  */
-import { keys } from './format.ts';
+import { keys } from '../format.ts';
 import { DirStore } from './dir-store.ts';
 
 export async function copySnapshotDir(dir: string, put: (key: string, body: Uint8Array) => Promise<unknown>, prefix = ''): Promise<string[]> {

@@ -3,7 +3,7 @@
  * refused when its species count or its total labels fall by more than `maxShrink` (a
  * fraction, 0.1 = 10 %) against the current one.
  */
-import type { Manifest } from './format.ts';
+import type { Manifest } from '../format.ts';
 
 export interface SnapshotTotals {
   species: number;

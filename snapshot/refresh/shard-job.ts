@@ -5,7 +5,7 @@
  */
 import { buildShard, encodeShard, type EncodedShard, type GeneRow } from './encode.ts';
 import { nodeXzDecoder } from './xz-node.ts';
-import type { XzDecoder } from './unxz.ts';
+import type { XzDecoder } from '../unxz.ts';
 
 /** Rows of one species in columns: cheaper to post to a worker than an array of objects. */
 export interface ShardJob {

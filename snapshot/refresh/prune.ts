@@ -6,7 +6,7 @@
  * older than `graceMs` (it may belong to a refresh still uploading; after that it is the
  * orphan of a refresh that failed or lost the race).
  */
-import { keys, VERSION_PATTERN } from './format.ts';
+import { keys, VERSION_PATTERN } from '../format.ts';
 import type { ObjectStore } from './store.ts';
 
 export const DEFAULT_GRACE_MS = 24 * 3600_000;
