@@ -2,7 +2,7 @@
 import type { Config } from './config.ts';
 
 /** Bump when the response format changes, so clients drop answers of the old code. */
-const API_REVISION = 1;
+const API_REVISION = 2;
 
 export function etagFor(version: string): string {
   return `W/"${API_REVISION}.${version}"`;

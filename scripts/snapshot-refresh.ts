@@ -6,6 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
+import { CoreTsvSource } from '../snapshot/refresh/core-data.ts';
+import { MysqlCoreSource } from '../snapshot/refresh/core-mysql.ts';
 import { DirStore } from '../snapshot/refresh/dir-store.ts';
 import { errorMessage, EXIT, RefreshError } from '../snapshot/refresh/errors.ts';
 import { DEFAULT_MYSQL_URL, MysqlSource, parseMysqlUrl } from '../snapshot/refresh/mysql-source.ts';
@@ -23,6 +25,12 @@ function integer(min: number, max: number) {
   };
 }
 
+function collectPin(value: string, pins: Map<string, string>): Map<string, string> {
+  const m = /^([a-z0-9_]+)=(\S+)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected <species>=<database>, e.g. homo_sapiens=homo_sapiens_core_115_38');
+  return new Map(pins).set(m[1]!, m[2]!);
+}
+
 function percentage(value: string): number {
   const n = Number(value.replace(/%$/, ''));
   if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('expected a percentage from 0 to 100');
@@ -35,6 +43,9 @@ const program = new Command()
   .option('--mysql <url>', 'MySQL server; without a database, the newest ensembl_autocomplete_NNN / ensembl_website_NNN with gene_autocomplete (password: MYSQL_PWD)', DEFAULT_MYSQL_URL)
   .option('--database <name>', 'pin the database instead of detecting it')
   .option('--tsv <file>', 'read rows from a TSV export (.gz ok) instead of MySQL')
+  .option('--core-tsv <file>', 'with --tsv: synonyms and biotypes from a TSV (species, stable_id, biotype, biotype_group, synonym)')
+  .option('--no-core', "labels only: do not read the species' core databases")
+  .option('--core-db <species=db>', "read this species' core data from this database (repeatable)", collectPin, new Map<string, string>())
   .option('--out <dir>', 'target: a local directory with the bucket layout (what SNAPSHOT_DIR serves)')
   .option('--bucket <name>', 'target: an S3 / R2 bucket (credentials from the AWS environment or profile)')
   .option('--prefix <prefix>', 'key prefix inside the bucket', '')
@@ -56,6 +67,9 @@ interface Options {
   mysql: string;
   database?: string;
   tsv?: string;
+  coreTsv?: string;
+  core: boolean;
+  coreDb: Map<string, string>;
   out?: string;
   bucket?: string;
   prefix: string;
@@ -114,14 +128,14 @@ function progressEvents(o: Options, log: (line: string) => void): { events: Refr
         bar.start(info.total ?? 0, 0, { rows: 0, rate: 0, written: '0 B', species: '' });
       }
     },
-    shard(e) {
+    species(e) {
       if (bar) {
-        bar.update(e.done, { rows: formatCount(e.rowsRead), rate: rate(e.rowsRead), written: formatBytes(e.bytesWritten), species: e.shard.species });
+        bar.update(e.done, { rows: formatCount(e.rowsRead), rate: rate(e.rowsRead), written: formatBytes(e.bytesWritten), species: e.species.species });
       } else if (o.progress) {
-        const r = e.shard;
+        const r = e.species;
         log(
           `[${e.done}${e.total !== null ? `/${e.total}` : ''}] ${r.species}: ${formatCount(r.labels)} labels from ${formatCount(r.rows)} rows` +
-            `${r.skipped ? ` (${formatCount(r.skipped)} skipped)` : ''}, ${formatBytes(r.bytes)} | ${formatCount(e.rowsRead)} rows read, ` +
+            `${r.skipped ? ` (${formatCount(r.skipped)} skipped)` : ''}, ${r.core ? `core data from ${r.core}` : 'no core data'}, ${formatBytes(r.bytes)} | ${formatCount(e.rowsRead)} rows read, ` +
             `${rate(e.rowsRead)} rows/s, ${formatBytes(e.bytesWritten)} written`,
         );
       }
@@ -168,6 +182,9 @@ async function main(argv: string[]): Promise<number> {
   const progress = progressEvents(o, log);
   try {
     if (o.tsv && (program.getOptionValueSource('mysql') === 'cli' || o.database)) usage('--tsv reads a file; it does not go with --mysql or --database');
+    if (o.coreTsv && !o.tsv) usage('--core-tsv goes with --tsv (with MySQL, core data comes from the core databases)');
+    if (o.coreDb.size && o.tsv) usage('--core-db names a MySQL database; with --tsv use --core-tsv');
+    if (!o.core && (o.coreTsv || o.coreDb.size)) usage('--no-core does not go with --core-tsv or --core-db');
     store = openStore(o);
     const filter = speciesMatcher(o.species?.split(','));
     if (o.species !== undefined && !filter) usage('--species: give at least one glob');
@@ -177,6 +194,11 @@ async function main(argv: string[]): Promise<number> {
         if (o.tsv) return new TsvSource(o.tsv, filter);
         parseMysqlUrl(o.mysql); // usage errors before connecting
         return MysqlSource.open({ url: o.mysql, database: o.database, envPassword: process.env.MYSQL_PWD, speciesFilter: filter });
+      },
+      openCore: async (source) => {
+        if (!o.core) return null;
+        if (o.tsv) return o.coreTsv ? new CoreTsvSource(o.coreTsv) : null;
+        return MysqlCoreSource.open({ url: o.mysql, envPassword: process.env.MYSQL_PWD, release: source.release, pinned: o.coreDb });
       },
       dryRun: o.dryRun,
       force: o.force,

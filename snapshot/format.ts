@@ -1,29 +1,35 @@
 /**
- * Snapshot format v1: the contract between the offline builder and the edge.
+ * Snapshot format v2: the contract between the offline builder and the edge.
  * See docs/snapshot-format.md. Runtime-agnostic: no Node or Workers APIs here.
  *
- *   <prefix>/current.json                    pointer, written last
- *   <prefix>/v/<version>/manifest.json       every species with key, size, sha256
- *   <prefix>/v/<version>/<species>.json.xz   one shard per species
+ *   <prefix>/current.json                          pointer, written last
+ *   <prefix>/v/<version>/manifest.json             every species with its root object
+ *   <prefix>/v/<version>/<species>/<hash>.json.xz  immutable, content-addressed objects (species
+ *                                                  roots and their chunks), under the version that
+ *                                                  first wrote them: later versions refer to them
  */
 import { z } from 'zod';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const POINTER_KEY = 'current.json';
 
 /** Object keys inside a snapshot, relative to the store's prefix. */
 export const keys = {
   pointer: POINTER_KEY,
   manifest: (version: string) => `v/${version}/manifest.json`,
-  shard: (version: string, species: string) => `v/${version}/${species}.json.xz`,
+  /** `hash`: hex of the SHA-256 of the object's JSON, so equal content is one object across versions. */
+  object: (version: string, species: string, hash: string) => `v/${version}/${species}/${hash}.json.xz`,
 };
 
 /** Versions sort by creation time as plain strings: `20261123T110503Z-7f3a`. */
 export const VERSION_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4,}$/;
 export const SPECIES_PATTERN = /^[a-z0-9_]+$/;
+/** Hex digits of the JSON's SHA-256 that name an object. */
+export const OBJECT_HASH_LENGTH = 32;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const version = z.string().regex(VERSION_PATTERN);
+const count = z.number().int().nonnegative();
 
 export const pointerSchema = z.object({
   format: z.literal(FORMAT_VERSION),
@@ -33,16 +39,25 @@ export const pointerSchema = z.object({
 });
 export type Pointer = z.infer<typeof pointerSchema>;
 
-export const speciesEntrySchema = z.object({
-  /** Distinct labels in the shard. */
-  labels: z.number().int().nonnegative(),
-  /** Source rows that produced them (a label can sit on several stable IDs). */
-  rows: z.number().int().nonnegative(),
-  key: z.string(),
+/** Where an xz object lives and what the reader must find there. */
+export const objectRefSchema = z.object({
+  key: z.string().regex(/^v\/\d{8}T\d{6}Z-[0-9a-f]{4,}\/[a-z0-9_]+\/[0-9a-f]+\.json\.xz$/),
+  /** Size and SHA-256 of the .xz bytes: a reader rejects an object that differs. */
   bytes: z.number().int().positive(),
-  /** Size of the decompressed shard JSON, so a reader can budget memory before fetching. */
-  json_bytes: z.number().int().positive(),
   sha256: sha256Hex,
+  /** Size of the decompressed JSON, checked after decoding and used to budget memory. */
+  json_bytes: z.number().int().positive(),
+});
+export type ObjectRef = z.infer<typeof objectRefSchema>;
+
+export const speciesEntrySchema = z.object({
+  /** Distinct labels. */
+  labels: count,
+  /** Source rows that produced them (a label can sit on several stable IDs). */
+  rows: count,
+  /** Where synonyms and biotypes came from (a core database, a file), or null: labels only. */
+  core: z.object({ source: z.string() }).nullable(),
+  root: objectRefSchema,
 });
 export type SpeciesEntry = z.infer<typeof speciesEntrySchema>;
 
@@ -63,43 +78,108 @@ export const manifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/**
- * One species' labels, already in ranking order (see snapshot/natural.ts), so the edge
- * builds its index without sorting. Parallel arrays keep JSON.parse cheap and compress well:
- * `stable_ids[i]` holds label i's stable IDs joined by spaces; `locations[i]`, when present,
- * the matching locations joined by spaces ('' where unknown).
- */
-export interface Shard {
+/** A species' root object: its chunks in key order, each covering keys from `first` to the next one's. */
+export interface SpeciesRoot {
   format: typeof FORMAT_VERSION;
   species: string;
-  labels: string[];
-  stable_ids: string[];
-  locations?: string[];
+  labels: number;
+  chunks: { first: string; ref: ObjectRef }[];
+}
+
+/** Entry kinds, one character each in `Chunk.kinds`. */
+export const KIND = { LABEL: 'l', SYNONYM: 's', ID: 'i' } as const;
+
+/**
+ * A self-contained piece of a species' name index: every key (folded label, synonym or stable
+ * ID) of a key range with what ranking and answering need. Strings marked "packed" are joined
+ * by '\n' (snapshot/packed.ts).
+ *
+ * Entries are sorted by key in UTF-16 code-unit order; entry i has key i, kind i, owner i.
+ * Owners index the chunk's label table, whose labels carry their global rank (`granks`).
+ */
+export interface Chunk {
+  format: typeof FORMAT_VERSION;
+  species: string;
+  /** The entries' folded keys, sorted and front-coded (snapshot/packed.ts). */
+  keys: string;
+  /** One of KIND per entry. */
+  kinds: string;
+  owners: number[];
+  /** Packed, one per synonym entry in entry order: the synonym as the source spells it. */
+  synonyms: string;
+  /** One per stable-ID entry in entry order: its rank in (natural order of the ID, raw label). */
+  id_ranks: number[];
+  /** The label table. Packed: labels; stable IDs of each label joined by ' '; their locations likewise. */
+  labels: string;
+  /** Rank of each label in the species: (group, natural order of the folded label, raw label). */
+  granks: number[];
+  stable_ids: string;
+  locations?: string;
+  /** Index into biotype_names per label, -1 where unknown. */
+  biotypes: number[];
+  biotype_names: string[];
+  /**
+   * Precomputed answers for prefixes whose key range is too large to scan per query: folded
+   * prefix → [total, (owner, tier, text)…], the first hits in ranking order (text '' = the label).
+   */
+  answers: Record<string, (number | string)[]>;
 }
 
 export class FormatError extends Error {
   override name = 'FormatError';
 }
 
-function isStringArray(value: unknown, length?: number): value is string[] {
-  return (
-    Array.isArray(value) &&
-    (length === undefined || value.length === length) &&
-    value.every((v) => typeof v === 'string')
-  );
+function fail(what: string, problem: string): never {
+  throw new FormatError(`${what}: ${problem}`);
 }
 
-/** Checks a parsed shard's shape; throws FormatError naming what is wrong. */
-export function assertShard(value: unknown, species: string): asserts value is Shard {
-  const shard = value as Partial<Shard> | null;
-  if (typeof shard !== 'object' || shard === null) throw new FormatError(`shard of ${species} is not a JSON object`);
-  if (shard.format !== FORMAT_VERSION) throw new FormatError(`shard of ${species} has format ${shard.format}, expected ${FORMAT_VERSION}`);
-  if (shard.species !== species) throw new FormatError(`shard holds ${shard.species}, expected ${species}`);
-  if (!isStringArray(shard.labels)) throw new FormatError(`shard of ${species}: labels must be an array of strings`);
-  const n = shard.labels.length;
-  if (!isStringArray(shard.stable_ids, n)) throw new FormatError(`shard of ${species}: stable_ids must be ${n} strings`);
-  if (shard.locations !== undefined && !isStringArray(shard.locations, n)) {
-    throw new FormatError(`shard of ${species}: locations must be ${n} strings`);
+function isIntArray(value: unknown, length: number, max: number, min = 0): value is number[] {
+  return Array.isArray(value) && value.length === length && value.every((v) => Number.isInteger(v) && v >= min && v < max);
+}
+
+/** Checks a parsed root's shape; throws FormatError naming what is wrong. */
+export function assertRoot(value: unknown, species: string): asserts value is SpeciesRoot {
+  const what = `root of ${species}`;
+  const root = value as Partial<SpeciesRoot> | null;
+  if (typeof root !== 'object' || root === null) fail(what, 'not a JSON object');
+  if (root.format !== FORMAT_VERSION) fail(what, `format ${root.format}, expected ${FORMAT_VERSION}`);
+  if (root.species !== species) fail(what, `holds ${root.species}`);
+  if (!Number.isInteger(root.labels)) fail(what, 'labels must be a count');
+  if (!Array.isArray(root.chunks) || root.chunks.length === 0) fail(what, 'chunks must be a non-empty list');
+  root.chunks.forEach((c, i) => {
+    if (typeof c?.first !== 'string' || !objectRefSchema.safeParse(c.ref).success) fail(what, `chunk ${i} is malformed`);
+    if (i === 0 ? c.first !== '' : c.first <= root.chunks![i - 1]!.first) fail(what, 'chunks must start at "" and ascend');
+  });
+}
+
+/** Checks a parsed chunk's shape and internal consistency; throws FormatError naming what is wrong. */
+export function assertChunk(value: unknown, species: string): asserts value is Chunk {
+  const what = `chunk of ${species}`;
+  const c = value as Partial<Chunk> | null;
+  if (typeof c !== 'object' || c === null) fail(what, 'not a JSON object');
+  if (c.format !== FORMAT_VERSION) fail(what, `format ${c.format}, expected ${FORMAT_VERSION}`);
+  if (c.species !== species) fail(what, `holds ${c.species}`);
+  for (const field of ['keys', 'kinds', 'synonyms', 'labels', 'stable_ids'] as const) {
+    if (typeof c[field] !== 'string') fail(what, `${field} must be a string`);
+  }
+  if (c.locations !== undefined && typeof c.locations !== 'string') fail(what, 'locations must be a string');
+  const n = c.kinds!.length;
+  if (!/^[lsi]*$/.test(c.kinds!)) fail(what, 'kinds must be l, s or i per entry');
+  const m = Array.isArray(c.granks) ? c.granks.length : -1;
+  if (!isIntArray(c.granks, m, 2 ** 26)) fail(what, 'granks must be ranks');
+  if (!isIntArray(c.owners, n, m)) fail(what, `owners must be ${n} label indexes below ${m}`);
+  const ids = c.kinds!.split(KIND.ID).length - 1;
+  if (!isIntArray(c.id_ranks, ids, 2 ** 26)) fail(what, `id_ranks must be ${ids} ranks`);
+  if (!Array.isArray(c.biotype_names) || !c.biotype_names.every((b) => typeof b === 'string')) fail(what, 'biotype_names must be strings');
+  if (!isIntArray(c.biotypes, m, c.biotype_names.length, -1)) fail(what, `biotypes must be ${m} indexes`);
+  if (typeof c.answers !== 'object' || c.answers === null) fail(what, 'answers must be an object');
+  for (const [prefix, answer] of Object.entries(c.answers)) {
+    const ok =
+      Array.isArray(answer) &&
+      answer.length % 3 === 1 &&
+      Number.isInteger(answer[0]) &&
+      answer.every((v, i) => i === 0 || (i % 3 === 1 ? Number.isInteger(v) && (v as number) < m : i % 3 === 2 ? Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 : typeof v === 'string'));
+    if (!ok) fail(what, `answer for ${JSON.stringify(prefix)} is malformed`);
   }
 }
 

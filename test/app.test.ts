@@ -9,7 +9,7 @@ import { createApp } from '../functions/app.ts';
 import { SnapshotCatalog } from '../functions/catalog/catalog.ts';
 import { parseConfig } from '../functions/config.ts';
 import { dirSource } from '../functions/node/dir-source.ts';
-import { expectedCases } from './support/expected.ts';
+import { expectedCases, rankedLabels, typoCases } from './support/expected.ts';
 import { buildSnapshotDir } from './support/sample.ts';
 
 let app: ReturnType<typeof createApp>;
@@ -23,22 +23,32 @@ beforeAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
 
-describe('reference cases (expected_public.json)', () => {
-  it('has all 51 cases', () => expect(expectedCases).toHaveLength(51));
+describe('reference cases (expected_public.json, expected_names.json)', () => {
+  it('has all 51 + 50 cases and 7 typo cases', () => {
+    expect(expectedCases).toHaveLength(101);
+    expect(typoCases).toHaveLength(7);
+  });
 
   for (const c of expectedCases) {
-    it(`${c.id} ${c.kind}: ${c.species} ${JSON.stringify(c.q)}`, async () => {
+    it(`${c.id}: ${c.species} ${JSON.stringify(c.q)}`, async () => {
       const params = new URLSearchParams({ species: c.species, q: c.q, limit: String(c.limit) });
       const response = await get(`/autocomplete?${params}`);
       expect(response.status).toBe(c.expect_status);
       const body = await response.json();
       if (c.expect_status === 200) {
-        expect(body.suggestions.map((s: { label: string }) => s.label)).toEqual(c.expected);
-        expect(body.total).toBe(c.total_matches);
+        expect(rankedLabels(body)).toEqual(c.expected);
+        expect(body.total).toBe(c.total);
       } else {
         expect(response.headers.get('content-type')).toBe('application/problem+json');
         expect(body.status).toBe(c.expect_status);
       }
+    });
+  }
+
+  for (const t of typoCases) {
+    it(`typo ${JSON.stringify(t.q)} finds ${t.intended} in the first ${t.top}`, async () => {
+      const body = await (await get(`/autocomplete?${new URLSearchParams({ species: t.species, q: t.q })}`)).json();
+      expect(body.suggestions.slice(0, t.top).map((s: { label: string }) => s.label)).toContain(t.intended);
     });
   }
 });
@@ -57,13 +67,28 @@ describe('GET /autocomplete', () => {
   it('reads species case-insensitively with spaces as underscores', async () => {
     const body = await (await get('/autocomplete?species=Homo%20Sapiens&q=brc')).json();
     expect(body.species).toBe('homo_sapiens');
-    expect(body.suggestions.map((s: { label: string }) => s.label)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+    expect(body.suggestions.slice(0, 4).map((s: { label: string }) => s.label)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+  });
+
+  it('says how each suggestion matched and carries its biotype', async () => {
+    const body = await (await get('/autocomplete?species=homo_sapiens&q=her2')).json();
+    expect(body.total).toBe(1);
+    expect(body.suggestions[0]).toMatchObject({ label: 'ERBB2', biotype: 'protein_coding', match: { kind: 'synonym', text: 'HER2' } });
+    // Fewer than `limit` ranked matches and 4 characters: typo suggestions follow, not counted.
+    expect(body.suggestions.length).toBeGreaterThan(1);
+    expect(body.suggestions.slice(1).every((s: { match: { kind: string } }) => s.match.kind === 'typo')).toBe(true);
+    const id = await (await get('/autocomplete?species=homo_sapiens&q=ENSG00000141510.17')).json();
+    expect(id.suggestions[0]).toMatchObject({ label: 'TP53', match: { kind: 'stable_id', text: 'ENSG00000141510' } });
+    const label = await (await get('/autocomplete?species=homo_sapiens&q=brca1')).json();
+    expect(label.suggestions[0]).toMatchObject({ label: 'BRCA1', match: { kind: 'label', text: 'BRCA1' } });
   });
 
   it('defaults limit to 10', async () => {
     const body = await (await get('/autocomplete?species=homo_sapiens&q=B')).json();
     expect(body.suggestions).toHaveLength(10);
-    expect(body.total).toBe(522);
+    const all = await (await get('/autocomplete?species=homo_sapiens&q=B&limit=100')).json();
+    expect(body.total).toBe(all.total);
+    expect(body.suggestions).toEqual(all.suggestions.slice(0, 10));
   });
 
   it.each([
@@ -128,7 +153,9 @@ describe('GET /autocomplete', () => {
 describe('other routes', () => {
   it('GET /gene_suggest returns a bare array of labels', async () => {
     const response = await get('/gene_suggest?species=homo_sapiens&query=BRC');
-    expect(await response.json()).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+    const full = await (await get('/autocomplete?species=homo_sapiens&q=BRC')).json();
+    expect(await response.json()).toEqual(full.suggestions.map((s: { label: string }) => s.label));
+    expect(full.suggestions.slice(0, 4).map((s: { label: string }) => s.label)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
     const bad = await get('/gene_suggest?species=homo_sapiens');
     expect(bad.status).toBe(400);
     expect((await bad.json()).parameter).toBe('query');

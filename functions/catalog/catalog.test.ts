@@ -36,8 +36,8 @@ describe('SnapshotCatalog', () => {
   it('loads species lazily and reports them in health', async () => {
     const { catalog } = catalogOver(await copy());
     expect((await catalog.health()).loadedSpecies).toEqual([]);
-    const { data } = await catalog.species('mus_musculus');
-    expect(data.search('brca', 10).suggestions.map((s) => s.label)).toEqual(['Brca1', 'Brca2']);
+    const { page } = await catalog.search('mus_musculus', 'brca', 10);
+    expect(page.suggestions.filter((s) => s.match.kind === 'label').map((s) => s.label)).toEqual(['Brca1', 'Brca2']);
     const health = await catalog.health();
     expect(health.status).toBe('ok');
     expect(health.loadedSpecies.map((s) => s.species)).toEqual(['mus_musculus']);
@@ -45,7 +45,7 @@ describe('SnapshotCatalog', () => {
 
   it('throws UnknownSpeciesError for a species the manifest lacks', async () => {
     const { catalog } = catalogOver(await copy());
-    await expect(catalog.species('gorilla_gorilla')).rejects.toBeInstanceOf(UnknownSpeciesError);
+    await expect(catalog.search('gorilla_gorilla', 'a', 10)).rejects.toBeInstanceOf(UnknownSpeciesError);
   });
 
   it('re-reads the pointer only after refreshSeconds', async () => {
@@ -61,13 +61,14 @@ describe('SnapshotCatalog', () => {
     expect((await catalog.health()).status).toBe('degraded');
   });
 
-  it('evicts least recently used species beyond the memory budget', async () => {
+  it('evicts least recently used objects beyond the memory budget', async () => {
     const dir = await copy();
     const { catalog: probe } = catalogOver(dir);
-    const human = (await probe.species('homo_sapiens')).data.bytes;
+    await probe.search('homo_sapiens', 'BRC', 10);
+    const human = (await probe.health()).memoryBytes;
     const { catalog } = catalogOver(dir, human + 1);
-    await catalog.species('homo_sapiens');
-    await catalog.species('saccharomyces_cerevisiae');
+    await catalog.search('homo_sapiens', 'BRC', 10);
+    await catalog.search('saccharomyces_cerevisiae', 'YAL', 10);
     const loaded = (await catalog.health()).loadedSpecies.map((s) => s.species);
     expect(loaded).toEqual(['saccharomyces_cerevisiae']);
   });

@@ -1,18 +1,22 @@
 /**
  * The snapshot as one isolate sees it: the current pointer and manifest, re-checked at most
- * every `refreshSeconds`, and species loaded lazily into a byte-budgeted LRU. Runtime-agnostic:
- * it is given a SnapshotSource, an xz decoder and a clock.
+ * every `refreshSeconds`, and the objects queries need (species roots, chunks, typo indexes)
+ * loaded lazily into one byte-budgeted LRU keyed by object key. Objects are content-addressed,
+ * so one that did not change between versions is simply still there. Runtime-agnostic: it is
+ * given a SnapshotSource, an xz decoder and a clock.
  *
- * Failure policy: whatever fails (pointer, manifest, a missing, truncated, corrupt or
- * sha-mismatched shard) is retried after `retrySeconds`, never remembered for longer, and
- * the last good data keeps serving meanwhile. Loads are not shared between requests: in
- * Workers a request that awaits another request's promise can be cancelled with it.
+ * Failure policy: an object that fails (missing, truncated, corrupt, sha-mismatched,
+ * undecodable, malformed) is retried after `retrySeconds`, never remembered for longer; the
+ * species' last good version keeps answering meanwhile. Loads are not shared between requests:
+ * in Workers a request that awaits another request's promise can be cancelled with it.
  */
-import { keys, manifestSchema, pointerSchema, type Manifest, type Pointer, type SpeciesEntry } from '../../snapshot/format.ts';
+import { assertRoot, keys, manifestSchema, pointerSchema, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
+import { ChunkIndex } from '../name-index/chunk-index.ts';
+import { search, type SearchPage, type SpeciesChunks } from '../name-index/search.ts';
+import { buildTypoIndex, type TypoIndex } from '../name-index/typo-index.ts';
 import { ByteBudgetLru } from './lru.ts';
 import type { SnapshotSource } from './source.ts';
-import { SpeciesData } from './species-data.ts';
 
 export interface CatalogOptions {
   refreshSeconds: number;
@@ -27,14 +31,14 @@ export interface Snapshot {
   manifest: Manifest;
 }
 
-/** A species as served: its data and the snapshot version the answer belongs to. */
-export interface ServedSpecies {
-  data: SpeciesData;
-  /** The current version, or an older one while a failed reload leaves its data serving. */
+/** An answer and the snapshot version it belongs to. */
+export interface Answered {
+  page: SearchPage;
+  /** The current version, or an older one while a failed load leaves the species' last good version answering. */
   version: string;
 }
 
-/** No snapshot could be read and none was loaded before. */
+/** No snapshot could be read and none was loaded before, or a species has nothing to answer from. */
 export class SnapshotUnavailableError extends Error {
   override name = 'SnapshotUnavailableError';
   readonly retryAfterSeconds: number;
@@ -53,17 +57,28 @@ export class UnknownSpeciesError extends Error {
   }
 }
 
+/** An object could not be loaded (as opposed to a bug while answering). */
+class ObjectError extends Error {
+  override name = 'ObjectError';
+}
+
 interface Failure {
   at: number;
   message: string;
 }
+
+type Loaded =
+  | { kind: 'root'; species: string; bytes: number; value: SpeciesRoot }
+  | { kind: 'chunk'; species: string; bytes: number; value: ChunkIndex }
+  | { kind: 'typos'; species: string; bytes: number; value: TypoIndex };
 
 export type HealthStatus = 'ok' | 'degraded' | 'unavailable';
 
 export interface CatalogHealth {
   status: HealthStatus;
   snapshot: Snapshot | null;
-  loadedSpecies: { species: string; labels: number; bytes: number }[];
+  /** Species with objects in memory: how many and their estimated bytes. */
+  loadedSpecies: { species: string; objects: number; bytes: number }[];
   memoryBytes: number;
   /** WASM memory of the xz decoder: its high-water mark, since linear memory never shrinks. */
   xzMemoryBytes: number;
@@ -72,18 +87,35 @@ export interface CatalogHealth {
 
 const decoder = new TextDecoder();
 
+/** Chunks (indexes into root.chunks) holding keys that start with `prefix`. */
+export function coveringChunks(root: SpeciesRoot, prefix: string): number[] {
+  const { chunks } = root;
+  let lo = 0;
+  let hi = chunks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (chunks[mid]!.first <= prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = [Math.max(0, lo - 1)];
+  for (let i = lo; i < chunks.length && chunks[i]!.first.startsWith(prefix); i++) out.push(i);
+  return out;
+}
+
 export class SnapshotCatalog {
   private readonly source: SnapshotSource;
   private readonly xz: XzDecoder;
   private readonly refreshMs: number;
   private readonly retryMs: number;
   private readonly now: () => number;
-  private readonly loaded: ByteBudgetLru<string, SpeciesData>;
+  private readonly objects: ByteBudgetLru<string, Loaded>;
   private current: Snapshot | null = null;
   private checkedAt = Number.NEGATIVE_INFINITY;
   private pointerFailure: Failure | null = null;
-  /** Keyed by shard sha256: a failure belongs to those exact bytes. */
-  private readonly shardFailures = new Map<string, Failure>();
+  /** Keyed by object key: a failure belongs to those exact bytes. */
+  private readonly failures = new Map<string, Failure>();
+  /** Per species, the version and entry that last answered: the fallback while a newer one fails. */
+  private readonly lastGood = new Map<string, { version: string; entry: SpeciesEntry }>();
 
   constructor(source: SnapshotSource, xz: XzDecoder, options: CatalogOptions) {
     this.source = source;
@@ -91,7 +123,7 @@ export class SnapshotCatalog {
     this.refreshMs = options.refreshSeconds * 1000;
     this.retryMs = options.retrySeconds * 1000;
     this.now = options.now ?? Date.now;
-    this.loaded = new ByteBudgetLru(options.memoryBudgetBytes);
+    this.objects = new ByteBudgetLru(options.memoryBudgetBytes);
   }
 
   get retryAfterSeconds(): number {
@@ -138,10 +170,13 @@ export class SnapshotCatalog {
 
   private adopt(next: Snapshot): void {
     if (this.current?.manifest.version !== next.manifest.version) {
-      // Species dropped from the new version leave memory now; the others are replaced as
-      // they are next asked for (or kept as they are when their shard did not change).
-      for (const species of [...this.loaded.keys()]) {
-        if (!SnapshotCatalog.hasSpecies(next.manifest, species)) this.loaded.delete(species);
+      // Species dropped from the new version leave memory now; unchanged objects of the others
+      // stay (same keys), changed ones are loaded as they are asked for.
+      for (const [key, loaded] of [...this.objects.entries()]) {
+        if (!SnapshotCatalog.hasSpecies(next.manifest, loaded.species)) this.objects.delete(key);
+      }
+      for (const species of [...this.lastGood.keys()]) {
+        if (!SnapshotCatalog.hasSpecies(next.manifest, species)) this.lastGood.delete(species);
       }
     }
     this.current = next;
@@ -152,48 +187,89 @@ export class SnapshotCatalog {
     return Object.hasOwn(manifest.species, name);
   }
 
-  /** A species of the current snapshot, loading it if needed. */
-  async species(name: string): Promise<ServedSpecies> {
+  /** Answers a query against a species of the current snapshot, loading what it needs. */
+  async search(name: string, q: string, limit: number): Promise<Answered> {
     const { manifest } = await this.snapshot();
-    const entry = SnapshotCatalog.hasSpecies(manifest, name) ? manifest.species[name] : undefined;
-    if (!entry) throw new UnknownSpeciesError(name);
-    const cached = this.loaded.get(name);
-    // A shard whose bytes did not change between versions is not reloaded.
-    if (cached?.sha256 === entry.sha256) return { data: cached, version: manifest.version };
-    const stale = cached && { data: cached, version: cached.version };
-
-    const now = this.now();
-    const failure = this.shardFailures.get(entry.sha256);
-    if (failure && now - failure.at < this.retryMs) {
-      if (stale) return stale;
-      throw new SnapshotUnavailableError(`species ${name} is unavailable: ${failure.message}`, this.retryAfterSeconds);
-    }
+    if (!SnapshotCatalog.hasSpecies(manifest, name)) throw new UnknownSpeciesError(name);
+    const entry = manifest.species[name]!;
     try {
-      const data = await this.loadSpecies(manifest.version, name, entry);
-      this.shardFailures.delete(entry.sha256);
-      this.loaded.set(name, data);
-      return { data, version: manifest.version };
+      const page = await search(await this.view(name, entry), q, limit);
+      this.lastGood.set(name, { version: manifest.version, entry });
+      return { page, version: manifest.version };
     } catch (error) {
-      this.shardFailures.set(entry.sha256, { at: now, message: messageOf(error) });
-      if (stale) return stale; // the last good version keeps serving
-      throw new SnapshotUnavailableError(`species ${name} is unavailable: ${messageOf(error)}`, this.retryAfterSeconds);
+      if (!(error instanceof ObjectError)) throw error;
+      const good = this.lastGood.get(name);
+      if (good && good.entry.root.key !== entry.root.key) {
+        try {
+          return { page: await search(await this.view(name, good.entry), q, limit), version: good.version };
+        } catch (fallback) {
+          if (!(fallback instanceof ObjectError)) throw fallback;
+        }
+      }
+      throw new SnapshotUnavailableError(`species ${name} is unavailable: ${error.message}`, this.retryAfterSeconds);
     }
   }
 
-  private async loadSpecies(version: string, name: string, entry: SpeciesEntry): Promise<SpeciesData> {
-    const bytes = await this.source.get(entry.key);
-    if (!bytes) throw new Error(`shard ${entry.key} is missing`);
-    if (bytes.byteLength !== entry.bytes) {
-      throw new Error(`shard ${entry.key} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
+  /** A species of one version as the search reads it: its root, then chunks and typo index on demand. */
+  private async view(species: string, entry: SpeciesEntry): Promise<SpeciesChunks> {
+    const root = await this.load(entry.root, 'root', species);
+    const chunk = (i: number) => this.load(root.chunks[i]!.ref, 'chunk', species);
+    return {
+      covering: (prefix) => coveringChunks(root, prefix),
+      chunk,
+      typos: async () => {
+        const key = `${entry.root.key}#typos`;
+        const cached = this.objects.get(key);
+        if (cached?.kind === 'typos') return cached.value;
+        const chunks = await Promise.all(root.chunks.map((_, i) => chunk(i)));
+        const value = buildTypoIndex(chunks.flatMap((c) => [...c.names()]));
+        this.objects.set(key, { kind: 'typos', species, bytes: value.byteLength, value });
+        return value;
+      },
+    };
+  }
+
+  /** Loads, verifies and parses one object, or answers it from memory. */
+  private async load(ref: ObjectRef, kind: 'root', species: string): Promise<SpeciesRoot>;
+  private async load(ref: ObjectRef, kind: 'chunk', species: string): Promise<ChunkIndex>;
+  private async load(ref: ObjectRef, kind: 'root' | 'chunk', species: string): Promise<SpeciesRoot | ChunkIndex> {
+    const cached = this.objects.get(ref.key);
+    if (cached) return cached.value as SpeciesRoot | ChunkIndex;
+    const now = this.now();
+    const failure = this.failures.get(ref.key);
+    if (failure && now - failure.at < this.retryMs) throw new ObjectError(failure.message);
+    let loaded: Loaded;
+    try {
+      const json = await this.fetchJson(ref);
+      if (kind === 'root') {
+        const value: unknown = JSON.parse(decoder.decode(json));
+        assertRoot(value, species);
+        loaded = { kind, species, bytes: json.byteLength * 2, value };
+      } else {
+        const value = ChunkIndex.fromJson(species, json);
+        loaded = { kind, species, bytes: value.bytes, value };
+      }
+    } catch (error) {
+      const message = messageOf(error);
+      this.failures.set(ref.key, { at: now, message });
+      throw new ObjectError(message);
     }
+    this.failures.delete(ref.key);
+    this.objects.set(ref.key, loaded);
+    return loaded.value;
+  }
+
+  /** The object's bytes, checked against its reference, decoded. */
+  private async fetchJson(ref: ObjectRef): Promise<Uint8Array> {
+    const bytes = await this.source.get(ref.key);
+    if (!bytes) throw new Error(`${ref.key} is missing`);
+    if (bytes.byteLength !== ref.bytes) throw new Error(`${ref.key} has ${bytes.byteLength} bytes, the manifest says ${ref.bytes}`);
     const digest = await crypto.subtle.digest('SHA-256', bytes);
     const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    if (sha256 !== entry.sha256) throw new Error(`shard ${entry.key} fails its sha256 check`);
+    if (sha256 !== ref.sha256) throw new Error(`${ref.key} fails its sha256 check`);
     const json = this.xz.decode(bytes);
-    if (json.byteLength !== entry.json_bytes) {
-      throw new Error(`shard ${entry.key} decodes to ${json.byteLength} bytes, the manifest says ${entry.json_bytes}`);
-    }
-    return SpeciesData.fromJson(version, name, entry.sha256, json);
+    if (json.byteLength !== ref.json_bytes) throw new Error(`${ref.key} decodes to ${json.byteLength} bytes, the manifest says ${ref.json_bytes}`);
+    return json;
   }
 
   /** What /health reports. Reads the pointer if due, but never loads a species. */
@@ -207,12 +283,18 @@ export class SnapshotCatalog {
     }
     if (snapshot && this.pointerFailure) errors.push(`pointer check failed: ${this.pointerFailure.message}`);
     const now = this.now();
-    for (const failure of this.shardFailures.values()) {
+    for (const failure of this.failures.values()) {
       if (now - failure.at < this.retryMs) errors.push(failure.message);
     }
     const status: HealthStatus = !snapshot ? 'unavailable' : errors.length ? 'degraded' : 'ok';
-    const loadedSpecies = [...this.loaded.values()].map((d) => ({ species: d.species, labels: d.labelCount, bytes: d.bytes }));
-    return { status, snapshot, loadedSpecies, memoryBytes: this.loaded.bytes, xzMemoryBytes: this.xz.memoryBytes, errors };
+    const bySpecies = new Map<string, { species: string; objects: number; bytes: number }>();
+    for (const loaded of this.objects.values()) {
+      const s = bySpecies.get(loaded.species) ?? { species: loaded.species, objects: 0, bytes: 0 };
+      s.objects++;
+      s.bytes += loaded.bytes;
+      bySpecies.set(loaded.species, s);
+    }
+    return { status, snapshot, loadedSpecies: [...bySpecies.values()], memoryBytes: this.objects.bytes, xzMemoryBytes: this.xz.memoryBytes, errors };
   }
 }
 

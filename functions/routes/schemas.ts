@@ -55,11 +55,22 @@ export function querySchemas(config: Config) {
 
 export const suggestionSchema = z
   .object({
-    label: z.string().openapi({ example: 'BRCA1' }),
-    stable_ids: z.array(z.string()).openapi({ example: ['ENSG00000012048'] }),
+    label: z.string().openapi({ example: 'ERBB2' }),
+    stable_ids: z.array(z.string()).openapi({ example: ['ENSG00000141736'] }),
     locations: z
       .array(z.string().nullable())
-      .openapi({ description: '`chromosome:start-end` of each stable ID, null where unknown.', example: ['17:43044294-43125364'] }),
+      .openapi({ description: '`chromosome:start-end` of each stable ID, null where unknown.', example: ['17:39687914-39730426'] }),
+    biotype: z.string().nullable().openapi({ description: "The gene's biotype (Ensembl), null where unknown.", example: 'protein_coding' }),
+    match: z
+      .object({
+        kind: z.enum(['label', 'synonym', 'stable_id', 'typo']),
+        text: z.string().openapi({ description: 'The label, synonym or stable ID that matched, as the source spells it.' }),
+      })
+      .openapi({
+        description:
+          'Why the gene is suggested: its label, a synonym (alias or previous symbol), a stable ID, or, after the ranked matches, a name one or two edits from the query (typo). Typo suggestions are not counted in `total`.',
+        example: { kind: 'synonym', text: 'HER2' },
+      }),
   })
   .openapi('Suggestion');
 
@@ -71,7 +82,7 @@ export const autocompleteSchema = z
   .object({
     species: z.string().openapi({ example: 'homo_sapiens' }),
     q: z.string().openapi({ example: 'BRC' }),
-    total: z.number().int().openapi({ description: 'Matches in all; `suggestions` holds the first `limit`.', example: 4 }),
+    total: z.number().int().openapi({ description: 'Genes matching by label, synonym or stable ID in all; `suggestions` holds the first `limit`, then typo suggestions if there is room.', example: 12 }),
     suggestions: z.array(suggestionSchema),
     snapshot: z.string().openapi({ description: 'Version of the snapshot that answered.', example: EXAMPLE_VERSION }),
   })
@@ -119,7 +130,7 @@ export const healthSchema = z
         species: z.number().int(),
       })
       .nullable(),
-    loaded_species: z.array(z.object({ species: z.string(), labels: z.number().int(), bytes: z.number().int() })),
+    loaded_species: z.array(z.object({ species: z.string(), objects: z.number().int(), bytes: z.number().int() })),
     memory_bytes: z.number().int(),
     /** The xz decoder's WASM memory (a high-water mark: it never shrinks). */
     xz_memory_bytes: z.number().int(),
@@ -136,8 +147,8 @@ export const healthSchema = z
         source: { kind: 'tsv', database: null, release: null },
         species: 19,
       },
-      loaded_species: [{ species: 'homo_sapiens', labels: 36609, bytes: 7763750 }],
-      memory_bytes: 7763750,
+      loaded_species: [{ species: 'homo_sapiens', objects: 2, bytes: 7100797 }],
+      memory_bytes: 7100797,
       xz_memory_bytes: 2621440,
       errors: [],
     },

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { canonicalSpecies } from '../../snapshot/fold.ts';
 import { SnapshotCatalog, UnknownSpeciesError } from '../catalog/catalog.ts';
-import type { SearchPage } from '../catalog/species-data.ts';
+import type { SearchPage } from '../name-index/search.ts';
 import type { Config } from '../config.ts';
 import { cacheHeaders, etagFor, matchesIfNoneMatch } from '../http-cache.ts';
 
@@ -25,6 +25,6 @@ export async function suggest(deps: Deps, c: Context, speciesParam: string, q: s
     return { kind: 'not-modified', response: new Response(null, { status: 304, headers }) };
   }
   // A failed reload may leave the previous version serving; the answer then names it.
-  const { data, version } = await deps.catalog.species(species);
-  return { kind: 'page', species, version, page: data.search(q, limit), headers: cacheHeaders(deps.config, etagFor(version)) };
+  const { page, version } = await deps.catalog.search(species, q, limit);
+  return { kind: 'page', species, version, page, headers: cacheHeaders(deps.config, etagFor(version)) };
 }

@@ -1,13 +1,13 @@
 /**
- * Encodes species shards on worker threads, so that sorting and xz (synchronous, CPU-bound)
+ * Encodes species on worker threads, so that building and xz (synchronous, CPU-bound)
  * overlap with reading the next species from MySQL and with uploads. `size` 0 runs inline.
  */
 import { Worker } from 'node:worker_threads';
-import type { EncodedShard } from './encode.ts';
-import { runShardJob, type ShardJob } from './shard-job.ts';
+import type { EncodedSpecies } from './encode.ts';
+import { runSpeciesJob, type SpeciesJob } from './species-job.ts';
 
 interface Pending {
-  resolve(shard: EncodedShard): void;
+  resolve(shard: EncodedSpecies): void;
   reject(error: Error): void;
 }
 
@@ -25,13 +25,13 @@ export class EncodePool {
     this.size = Math.max(0, Math.floor(size));
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(new URL('./encode-worker.ts', import.meta.url));
-      worker.on('message', (message: { id: number; shard?: EncodedShard; error?: string }) => {
+      worker.on('message', (message: { id: number; species?: EncodedSpecies; error?: string }) => {
         const job = this.pending.get(message.id);
         this.pending.delete(message.id);
         this.owner.delete(worker);
         this.release(worker);
         if (!job) return;
-        if (message.shard) job.resolve(message.shard);
+        if (message.species) job.resolve(message.species);
         else job.reject(new Error(message.error ?? 'encoder worker failed'));
       });
       worker.on('error', (error) => this.fail(worker, error instanceof Error ? error : new Error(String(error))));
@@ -64,12 +64,12 @@ export class EncodePool {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  async run(job: ShardJob): Promise<EncodedShard> {
+  async run(job: SpeciesJob): Promise<EncodedSpecies> {
     if (this.closed) throw new Error('encoder pool is closed');
-    if (this.size === 0) return runShardJob(job);
+    if (this.size === 0) return runSpeciesJob(job);
     const worker = await this.acquire();
     const id = this.nextId++;
-    return new Promise<EncodedShard>((resolve, reject) => {
+    return new Promise<EncodedSpecies>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.owner.set(worker, id);
       worker.postMessage({ id, job });

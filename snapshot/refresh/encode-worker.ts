@@ -1,11 +1,12 @@
-/** Worker thread of the encoder pool: runs shard jobs posted by encode-pool.ts. */
+/** Worker thread of the encoder pool: runs species jobs posted by encode-pool.ts. */
 import { parentPort } from 'node:worker_threads';
-import { runShardJob, type ShardJob } from './shard-job.ts';
+import { runSpeciesJob, type SpeciesJob } from './species-job.ts';
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: ShardJob }) => {
+parentPort!.on('message', async ({ id, job }: { id: number; job: SpeciesJob }) => {
   try {
-    const shard = await runShardJob(job);
-    parentPort!.postMessage({ id, shard }, [shard.bytes.buffer as ArrayBuffer]);
+    const species = await runSpeciesJob(job);
+    const transfer = species.objects.flatMap((o) => (o.bytes ? [o.bytes.buffer as ArrayBuffer] : []));
+    parentPort!.postMessage({ id, species }, transfer);
   } catch (error) {
     parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

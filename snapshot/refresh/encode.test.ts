@@ -1,53 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { assertShard, FormatError } from '../format.ts';
-import { buildShard, encodeShard } from './encode.ts';
+import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
+import { assertRoot } from '../format.ts';
+import { encodeSpecies } from './encode.ts';
+import { buildSpeciesModel } from './species-model.ts';
 import { nodeXzDecoder } from './xz-node.ts';
 
-describe('buildShard', () => {
-  const rows = [
-    { stableId: 'ENSG2', label: 'BRCA2', location: '13:1-2' },
-    { stableId: 'ENSG1', label: 'BRCA1', location: null },
-    { stableId: 'ENSG9', label: 'BRCA1', location: '17:5-6' },
-    { stableId: 'ENSG9', label: 'BRCA1', location: null }, // duplicate row
-    { stableId: 'ENSG3', label: null, location: null },
-    { stableId: 'ENSG4', label: '  ', location: null },
-    { stableId: 'ENSG5', label: 'brca1', location: null },
-  ];
+const VERSION = '20261201T000000Z-abcd';
+const model = buildSpeciesModel(
+  'homo_sapiens',
+  [
+    { stableId: 'ENSG1', label: 'BRCA1', location: '17:1-2' },
+    { stableId: 'ENSG2', label: 'BRCA2', location: null },
+  ],
+  new Map([['ENSG1', { biotype: 'protein_coding', group: 'coding', synonyms: ['IRIS'] }]]),
+);
+const xz = nodeXzDecoder();
+const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(xz.decode(bytes)));
 
-  it('groups distinct labels case-sensitively, in ranking order, skipping NULL and blank labels', () => {
-    const { shard, stats } = buildShard('homo_sapiens', rows);
-    expect(shard.labels).toEqual(['BRCA1', 'brca1', 'BRCA2']);
-    expect(shard.stable_ids).toEqual(['ENSG1 ENSG9', 'ENSG5', 'ENSG2']);
-    expect(shard.locations).toEqual([' 17:5-6', '', '13:1-2']);
-    expect(stats).toEqual({ rows: 7, skipped: 2 });
+describe('encodeSpecies', () => {
+  it('writes chunks and a root that lists them, each named by the hash of its JSON under the version', async () => {
+    const encoded = await encodeSpecies(model, { source: 'core.tsv' }, { version: VERSION });
+    expect(encoded).toMatchObject({ species: 'homo_sapiens', labels: 2, rows: 2, skipped: 0, core: { source: 'core.tsv' } });
+    expect(encoded.objects.at(-1)!.ref).toEqual(encoded.root);
+    for (const { ref, bytes } of encoded.objects) {
+      expect(ref.key).toMatch(new RegExp(`^v/${VERSION}/homo_sapiens/[0-9a-f]{32}\\.json\\.xz$`));
+      expect(bytes!.byteLength).toBe(ref.bytes);
+      expect(xz.decode(bytes!).byteLength).toBe(ref.json_bytes);
+    }
+    const root = json(encoded.objects.at(-1)!.bytes!);
+    assertRoot(root, 'homo_sapiens');
+    expect(root.chunks.map((c) => c.ref)).toEqual(encoded.objects.slice(0, -1).map((o) => o.ref));
+    const chunk = ChunkIndex.fromJson('homo_sapiens', xz.decode(encoded.objects[0]!.bytes!));
+    expect(chunk.label(0)).toBe('BRCA1');
+    expect(chunk.biotypeOf(0)).toBe('protein_coding');
   });
 
-  it('omits locations when the source has none', () => {
-    const { shard } = buildShard('mus_musculus', [{ stableId: 'ENSMUSG1', label: 'Brca1', location: null }]);
-    expect(shard.locations).toBeUndefined();
-  });
-
-  it('encodes to xz whose sha256 and sizes describe the bytes', async () => {
-    const { shard, stats } = buildShard('homo_sapiens', rows);
-    const encoded = await encodeShard(shard, stats);
-    const json = nodeXzDecoder().decode(encoded.bytes);
-    expect(json.byteLength).toBe(encoded.json_bytes);
-    const parsed = JSON.parse(new TextDecoder().decode(json));
-    assertShard(parsed, 'homo_sapiens');
-    expect(parsed).toEqual(shard);
-    expect(encoded.sha256).toMatch(/^[0-9a-f]{64}$/);
+  it('refers to known objects instead of encoding them again', async () => {
+    const first = await encodeSpecies(model, null, { version: VERSION });
+    const known = new Map(first.objects.map((o) => [o.ref.key.split('/').pop()!.replace('.json.xz', ''), o.ref]));
+    const again = await encodeSpecies(model, null, { version: '20261202T000000Z-abcd', known });
+    expect(again.objects.map((o) => o.bytes)).toEqual(first.objects.map(() => null));
+    expect(again.root).toEqual(first.root);
   });
 
   it('verifies the xz bytes with the given decoder before they leave', async () => {
-    const { shard, stats } = buildShard('homo_sapiens', rows);
-    await expect(encodeShard(shard, stats, { verifyWith: nodeXzDecoder() })).resolves.toMatchObject({ labels: 3 });
+    await expect(encodeSpecies(model, null, { version: VERSION, verifyWith: xz })).resolves.toMatchObject({ labels: 2 });
     const lying = { decode: () => new Uint8Array([123]), memoryBytes: 0 };
-    await expect(encodeShard(shard, stats, { verifyWith: lying })).rejects.toThrow(/round trip of homo_sapiens/);
-  });
-
-  it('rejects shards of the wrong shape with a FormatError naming the problem', () => {
-    expect(() => assertShard({ format: 1, species: 'x', labels: ['a'], stable_ids: [] }, 'x')).toThrow(/stable_ids must be 1 strings/);
-    expect(() => assertShard({ format: 1, species: 'y', labels: [], stable_ids: [] }, 'x')).toThrow(FormatError);
-    expect(() => assertShard(null, 'x')).toThrow(/not a JSON object/);
+    await expect(encodeSpecies(model, null, { version: VERSION, verifyWith: lying })).rejects.toThrow(/round trip of an object of homo_sapiens/);
   });
 });

@@ -1,96 +1,77 @@
 /**
- * Rows of one species → a shard in ranking order → xz bytes with their sha256. Node only.
+ * A species model → its objects (chunks, then the root that lists them) as xz bytes with
+ * their sizes and SHA-256, named by the SHA-256 of their JSON. Node only.
  */
 import { createHash } from 'node:crypto';
-import { FORMAT_VERSION, type Shard } from '../format.ts';
-import { compareCodePoints, sortLabels } from '../natural.ts';
+import { FORMAT_VERSION, keys, OBJECT_HASH_LENGTH, type Chunk, type ObjectRef, type SpeciesRoot } from '../format.ts';
 import type { XzDecoder } from '../unxz.ts';
+import { speciesChunks } from './chunks.ts';
+import type { SpeciesModel } from './species-model.ts';
 import { xzCompress, type XzOptions } from './xz-encode.ts';
-
-/** One row of Ensembl's gene_autocomplete table (NULL label or location allowed). */
-export interface GeneRow {
-  stableId: string;
-  label: string | null;
-  location: string | null;
-}
-
-export interface ShardStats {
-  /** Rows given, including skipped ones. */
-  rows: number;
-  /** Rows skipped because their label was NULL or blank. */
-  skipped: number;
-}
-
-/**
- * Groups rows by distinct (case-sensitive) label, sorted into ranking order. Stable IDs of a
- * label are sorted so that the same rows always give the same bytes.
- */
-export function buildShard(species: string, rows: Iterable<GeneRow>): { shard: Shard; stats: ShardStats } {
-  const byLabel = new Map<string, Map<string, string>>();
-  const stats: ShardStats = { rows: 0, skipped: 0 };
-  for (const row of rows) {
-    stats.rows++;
-    const label = row.label?.trim();
-    if (!label || !row.stableId) {
-      stats.skipped++;
-      continue;
-    }
-    let ids = byLabel.get(label);
-    if (!ids) byLabel.set(label, (ids = new Map()));
-    if (!ids.has(row.stableId) || !ids.get(row.stableId)) ids.set(row.stableId, row.location?.trim() ?? '');
-  }
-
-  const labels = sortLabels([...byLabel.keys()]);
-  const stableIds: string[] = [];
-  const locations: string[] = [];
-  let anyLocation = false;
-  for (const label of labels) {
-    const ids = [...byLabel.get(label)!.entries()].sort(([a], [b]) => compareCodePoints(a, b));
-    stableIds.push(ids.map(([id]) => id).join(' '));
-    const locs = ids.map(([, loc]) => loc);
-    if (locs.some(Boolean)) anyLocation = true;
-    locations.push(locs.join(' '));
-  }
-  const shard: Shard = { format: FORMAT_VERSION, species, labels, stable_ids: stableIds };
-  if (anyLocation) shard.locations = locations;
-  return { shard, stats };
-}
-
-export interface EncodedShard {
-  species: string;
-  labels: number;
-  rows: number;
-  skipped: number;
-  json_bytes: number;
-  bytes: Uint8Array;
-  sha256: string;
-}
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** An object to upload (bytes null: an equal object exists already, under `ref.key`). */
+export interface EncodedObject {
+  ref: ObjectRef;
+  bytes: Uint8Array | null;
+}
+
+export interface EncodedSpecies {
+  species: string;
+  labels: number;
+  rows: number;
+  skipped: number;
+  core: { source: string } | null;
+  root: ObjectRef;
+  /** Every object the root needs, the root last. */
+  objects: EncodedObject[];
+}
+
 export interface EncodeOptions extends XzOptions {
-  /** Decode the result with this (the edge's) decoder and compare, so a broken shard never leaves. */
+  /** The version being written: new objects go under it. */
+  version: string;
+  /** Objects of earlier versions by JSON hash: equal content is referred to, not re-encoded. */
+  known?: ReadonlyMap<string, ObjectRef>;
+  /** Decode the result with this (the edge's) decoder and compare, so a broken object never leaves. */
   verifyWith?: XzDecoder;
 }
 
-export async function encodeShard(shard: Shard, stats: ShardStats, options: EncodeOptions = {}): Promise<EncodedShard> {
-  const json = new TextEncoder().encode(JSON.stringify(shard));
+/** Encodes one JSON value as an object of `species`, or finds it among the known ones. */
+export async function encodeObject(species: string, value: Chunk | SpeciesRoot, options: EncodeOptions): Promise<EncodedObject> {
+  const json = new TextEncoder().encode(JSON.stringify(value));
+  const hash = sha256Hex(json).slice(0, OBJECT_HASH_LENGTH);
+  const known = options.known?.get(hash);
+  if (known && known.json_bytes === json.byteLength) return { ref: known, bytes: null };
   const bytes = await xzCompress(json, options);
   if (options.verifyWith) {
     const back = options.verifyWith.decode(bytes);
-    if (Buffer.compare(back, json) !== 0) {
-      throw new Error(`xz round trip of ${shard.species} does not give back its JSON`);
-    }
+    if (Buffer.compare(back, json) !== 0) throw new Error(`xz round trip of an object of ${species} does not give back its JSON`);
   }
+  return { ref: { key: keys.object(options.version, species, hash), bytes: bytes.byteLength, sha256: sha256Hex(bytes), json_bytes: json.byteLength }, bytes };
+}
+
+export async function encodeSpecies(model: SpeciesModel, core: { source: string } | null, options: EncodeOptions): Promise<EncodedSpecies> {
+  const chunks = speciesChunks(model);
+  const objects: EncodedObject[] = [];
+  for (const { chunk } of chunks) objects.push(await encodeObject(model.species, chunk, options));
+  const root: SpeciesRoot = {
+    format: FORMAT_VERSION,
+    species: model.species,
+    labels: model.labels.length,
+    chunks: chunks.map(({ first }, i) => ({ first, ref: objects[i]!.ref })),
+  };
+  const rootObject = await encodeObject(model.species, root, options);
+  objects.push(rootObject);
   return {
-    species: shard.species,
-    labels: shard.labels.length,
-    rows: stats.rows,
-    skipped: stats.skipped,
-    json_bytes: json.byteLength,
-    bytes,
-    sha256: sha256Hex(bytes),
+    species: model.species,
+    labels: model.labels.length,
+    rows: model.rows,
+    skipped: model.skipped,
+    core,
+    root: rootObject.ref,
+    objects,
   };
 }

@@ -19,6 +19,8 @@ export const EXIT = {
   ZERO_ROWS: 13,
   /** The source failed while streaming: connection lost or killed, query error, unreadable TSV. */
   SOURCE_FAILED: 14,
+  /** Core data (synonyms, biotypes) failed: a core database lost, killed or unreadable, a pinned one missing, a bad core TSV. */
+  CORE_FAILED: 15,
   /** Storage refused our credentials or permissions. */
   STORAGE_ACCESS_DENIED: 20,
   /** Storage could not be reached (network, DNS, missing bucket). */
@@ -42,6 +44,7 @@ export type RefreshErrorKind =
   | 'no-table'
   | 'zero-rows'
   | 'source-failed'
+  | 'core-failed'
   | 'storage-access-denied'
   | 'storage-unreachable'
   | 'storage-failed'
@@ -57,6 +60,7 @@ const EXIT_BY_KIND: Record<RefreshErrorKind, ExitCode> = {
   'no-table': EXIT.NO_TABLE,
   'zero-rows': EXIT.ZERO_ROWS,
   'source-failed': EXIT.SOURCE_FAILED,
+  'core-failed': EXIT.CORE_FAILED,
   'storage-access-denied': EXIT.STORAGE_ACCESS_DENIED,
   'storage-unreachable': EXIT.STORAGE_UNREACHABLE,
   'storage-failed': EXIT.STORAGE_FAILED,

@@ -95,16 +95,16 @@ export function classifyMysqlError(error: unknown, phase: 'connect' | 'query' | 
   return new RefreshError('source-failed', `MySQL error at ${where}: ${message}`, { cause: error });
 }
 
-type Row = Record<string, unknown> & unknown[];
+export type Row = Record<string, unknown> & unknown[];
 
-function query(connection: Connection, options: QueryOptions | string, values?: unknown[]): Promise<Row[]> {
+export function query(connection: Connection, options: QueryOptions | string, values?: unknown[]): Promise<Row[]> {
   return new Promise((resolve, reject) => {
     const opts: QueryOptions = typeof options === 'string' ? { sql: options } : options;
     connection.query({ ...opts, values: values ?? opts.values }, (error, rows) => (error ? reject(error) : resolve(rows as Row[])));
   });
 }
 
-function connect(config: mysql.ConnectionOptions): Promise<Connection> {
+export function connect(config: mysql.ConnectionOptions): Promise<Connection> {
   return new Promise((resolve, reject) => {
     const connection = mysql.createConnection(config);
     const onError = (error: Error) => {
@@ -119,6 +119,19 @@ function connect(config: mysql.ConnectionOptions): Promise<Connection> {
       connection.on('error', () => {});
       resolve(connection);
     });
+  });
+}
+
+/** A connection for reading Ensembl's tables: UTF-8 throughout, big numbers as strings. */
+export function connectTo(target: MysqlTarget, timeoutMs = 15_000): Promise<Connection> {
+  return connect({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    connectTimeout: timeoutMs,
+    charset: 'utf8mb4_general_ci',
+    supportBigNumbers: true,
   });
 }
 
@@ -142,7 +155,7 @@ export function rankDatabases(names: readonly string[]): string[] {
     .map((c) => c.name);
 }
 
-function quoteId(name: string): string {
+export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
 
@@ -191,15 +204,7 @@ export class MysqlSource implements RowSource {
     const where = `${target.user}@${target.host}:${target.port}`;
     let connection: Connection;
     try {
-      connection = await connect({
-        host: target.host,
-        port: target.port,
-        user: target.user,
-        password: target.password,
-        connectTimeout: options.connectTimeoutMs ?? 15_000,
-        charset: 'utf8mb4_general_ci',
-        supportBigNumbers: true,
-      });
+      connection = await connectTo(target, options.connectTimeoutMs);
     } catch (error) {
       throw classifyMysqlError(error, 'connect', where);
     }
@@ -237,16 +242,8 @@ export class MysqlSource implements RowSource {
 
   /** Streams the rows as species groups; `maxQueued` groups wait at most before the socket pauses. */
   groups(maxQueued = 1): AsyncIterable<SpeciesRows> {
-    const stream = this.connection.query({ sql: this.sql, values: this.values, rowsAsArray: true }).stream({ highWaterMark: 4096 });
+    const stream = streamQuery(this.connection, this.sql, this.values);
     this.stream = stream;
-    // mysql2 does not end or fail a streaming query whose connection drops (a KILL, a server
-    // restart): only the connection hears of it. Fail the stream from there.
-    const lost = (error?: Error) => {
-      if (stream.destroyed) return;
-      stream.destroy(error ?? Object.assign(new Error('the server closed the connection'), { code: 'PROTOCOL_CONNECTION_LOST' }));
-    };
-    this.connection.once('error', lost);
-    this.connection.once('end', () => lost());
     return groupStream(stream, maxQueued, (n) => (this.rowsRead += n), (error) => classifyMysqlError(error, 'stream', this.where));
   }
 
@@ -254,6 +251,27 @@ export class MysqlSource implements RowSource {
     this.stream?.destroy();
     this.connection.destroy();
   }
+}
+
+/**
+ * A streaming query of arrays. mysql2 does not end or fail a streaming query whose connection
+ * drops (a KILL, a server restart): only the connection hears of it, so the stream is failed
+ * from there.
+ */
+export function streamQuery(connection: Connection, sql: string, values: unknown[] = []): Readable {
+  const stream = connection.query({ sql, values, rowsAsArray: true }).stream({ highWaterMark: 4096 });
+  const lost = (error?: Error) => {
+    if (stream.destroyed) return;
+    stream.destroy(error ?? Object.assign(new Error('the server closed the connection'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+  };
+  const onEnd = () => lost();
+  connection.once('error', lost);
+  connection.once('end', onEnd);
+  stream.once('close', () => {
+    connection.off('error', lost);
+    connection.off('end', onEnd);
+  });
+  return stream;
 }
 
 async function detectDatabase(connection: Connection, where: string): Promise<string> {

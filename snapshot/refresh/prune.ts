@@ -5,9 +5,15 @@
  * never touches a version newer than the current one, or one without a manifest, until it is
  * older than `graceMs` (it may belong to a refresh still uploading; after that it is the
  * orphan of a refresh that failed or lost the race).
+ *
+ * Objects live under the version that first wrote them and later versions refer to them, so a
+ * pruned version loses its manifest and every object no kept version refers to; the objects
+ * kept versions still use stay where they are. (A refresh in progress only refers to objects
+ * of the snapshot it started from, which is the current version or the one before: kept.)
  */
-import { keys, VERSION_PATTERN } from '../format.ts';
+import { assertRoot, keys, manifestSchema, VERSION_PATTERN } from '../format.ts';
 import type { ObjectStore } from './store.ts';
+import { nodeXzDecoder } from './xz-node.ts';
 
 export const DEFAULT_GRACE_MS = 24 * 3600_000;
 
@@ -65,9 +71,10 @@ export async function pruneVersions(store: ObjectStore, options: PruneOptions): 
     }
     (keep ? kept : deleted).push(version);
   }
-  const doomed = deleted.flatMap((version) => objects.get(version)!);
+  const live = await liveObjects(store, kept.filter((version) => objects.get(version)!.includes(keys.manifest(version))));
+  const doomed = deleted.flatMap((version) => objects.get(version)!).filter((key) => !live.has(key));
   // Manifests last: an interrupted prune leaves a version without a manifest, which is
-  // recognisably incomplete, never a manifest naming missing shards.
+  // recognisably incomplete, never a manifest naming missing objects.
   const manifests = doomed.filter((key) => key.endsWith('/manifest.json'));
   const rest = doomed.filter((key) => !key.endsWith('/manifest.json'));
   if (!options.dryRun) {
@@ -75,4 +82,26 @@ export async function pruneVersions(store: ObjectStore, options: PruneOptions): 
     await store.delete(manifests);
   }
   return { kept, deleted, objects: doomed.length };
+}
+
+/** Every object the manifests of `versions` refer to: their species' roots and the chunks those list. */
+async function liveObjects(store: ObjectStore, versions: string[]): Promise<Set<string>> {
+  const live = new Set<string>();
+  const xz = nodeXzDecoder();
+  const read = async (key: string) => {
+    const object = await store.get(key);
+    if (!object) throw new Error(`${key} is missing; a kept version refers to it, so nothing was pruned`);
+    return object.body;
+  };
+  for (const version of versions) {
+    const manifest = manifestSchema.parse(JSON.parse(new TextDecoder().decode(await read(keys.manifest(version)))));
+    for (const [species, entry] of Object.entries(manifest.species)) {
+      if (live.has(entry.root.key)) continue;
+      live.add(entry.root.key);
+      const root: unknown = JSON.parse(new TextDecoder().decode(xz.decode(await read(entry.root.key))));
+      assertRoot(root, species);
+      for (const chunk of root.chunks) live.add(chunk.ref.key);
+    }
+  }
+  return live;
 }

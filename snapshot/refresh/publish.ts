@@ -1,8 +1,9 @@
 /**
  * Atomic publication of a snapshot version into an ObjectStore.
  *
- * Every shard and the manifest go under a fresh immutable `v/<version>/` prefix; the pointer
- * is written last, with compare-and-swap against the pointer read at the start. Readers
+ * Every new object and the manifest go under a fresh immutable `v/<version>/` prefix (objects
+ * equal to ones of earlier versions are referred to where they are); the pointer is written
+ * last, with compare-and-swap against the pointer read at the start. Readers
  * therefore see the old version or the new one, never a mix, and of two concurrent refreshes
  * one wins while the other fails with PreconditionFailedError, leaving an orphan version that
  * pruning removes later.
@@ -19,7 +20,7 @@ import {
   type SnapshotSource,
   type SpeciesEntry,
 } from '../format.ts';
-import { sha256Hex, type EncodedShard } from './encode.ts';
+import { sha256Hex, type EncodedSpecies } from './encode.ts';
 import { StorageError, type ObjectStore } from './store.ts';
 
 const JSON_TYPE = 'application/json';
@@ -61,7 +62,7 @@ export async function verifyObject(store: ObjectStore, key: string, sha256: stri
   }
 }
 
-/** A version being written. Call putShard per species, then commit; nothing is visible before. */
+/** A version being written. Call putSpecies per species, then commit; nothing is visible before. */
 export class Publication {
   readonly version: string;
   readonly species: Record<string, SpeciesEntry> = {};
@@ -82,20 +83,16 @@ export class Publication {
   /** Keys written so far (what discard() removes). */
   readonly written: string[] = [];
 
-  async putShard(shard: EncodedShard): Promise<SpeciesEntry> {
-    const key = keys.shard(this.version, shard.species);
-    this.written.push(key);
-    await this.store.put(key, shard.bytes, { contentType: XZ_TYPE });
-    if (this.options.verify !== false) await verifyObject(this.store, key, shard.sha256, shard.bytes.byteLength);
-    const entry: SpeciesEntry = {
-      labels: shard.labels,
-      rows: shard.rows,
-      key,
-      bytes: shard.bytes.byteLength,
-      json_bytes: shard.json_bytes,
-      sha256: shard.sha256,
-    };
-    this.species[shard.species] = entry;
+  /** Uploads (and reads back) the species' new objects, then records it for the manifest. */
+  async putSpecies(species: EncodedSpecies): Promise<SpeciesEntry> {
+    for (const { ref, bytes } of species.objects) {
+      if (!bytes) continue;
+      this.written.push(ref.key);
+      await this.store.put(ref.key, bytes, { contentType: XZ_TYPE });
+      if (this.options.verify !== false) await verifyObject(this.store, ref.key, ref.sha256, ref.bytes);
+    }
+    const entry: SpeciesEntry = { labels: species.labels, rows: species.rows, core: species.core, root: species.root };
+    this.species[species.species] = entry;
     return entry;
   }
 

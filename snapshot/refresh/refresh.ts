@@ -1,42 +1,51 @@
 /**
  * One snapshot refresh, start to finish: read the current snapshot, stream rows one species at
- * a time, encode on worker threads, upload and verify each shard under a new version, apply
- * the shrink guard, write the manifest, swap the pointer (compare-and-swap), prune.
+ * a time with its core data, encode on worker threads, upload and verify each species' objects
+ * under a new version, apply the shrink guard, write the manifest, swap the pointer
+ * (compare-and-swap), prune.
  *
  * Whatever fails before the pointer swap (source, storage, guard, Ctrl-C) leaves the pointer
  * untouched; the error is a RefreshError whose kind decides the exit code (errors.ts).
  */
 import { EncodePool } from './encode-pool.ts';
-import type { EncodedShard } from './encode.ts';
+import type { CoreSource } from './core-data.ts';
+import type { EncodedSpecies } from './encode.ts';
 import { errorMessage, RefreshError } from './errors.ts';
 import { SPECIES_PATTERN, type Pointer, type SnapshotSource } from '../format.ts';
 import { checkShrink, type GuardVerdict } from './guard.ts';
 import { pruneVersions, type PruneResult } from './prune.ts';
 import { Publication, readCurrent, type CurrentSnapshot } from './publish.ts';
 import type { RowSource } from './rows.ts';
-import { toJob } from './shard-job.ts';
+import { toJob } from './species-job.ts';
 import { PreconditionFailedError, StorageError, type ObjectStore, type PutOptions, type StoredObject } from './store.ts';
 
-export interface ShardReport {
+export interface SpeciesReport {
   species: string;
   labels: number;
   rows: number;
   skipped: number;
+  /** Where its synonyms and biotypes came from, null for labels only. */
+  core: string | null;
+  /** Size of all its objects (xz), and of those this refresh uploaded. */
   bytes: number;
+  uploaded_bytes: number;
   json_bytes: number;
 }
 
 export interface Totals {
   species: number;
+  /** Species published with core data (the others: labels only). */
+  with_core: number;
   labels: number;
   rows: number;
   skipped: number;
   bytes: number;
+  uploaded_bytes: number;
   json_bytes: number;
 }
 
-export interface ShardEvent {
-  shard: ShardReport;
+export interface SpeciesEvent {
+  species: SpeciesReport;
   done: number;
   /** Species expected in all, when the source knows. */
   total: number | null;
@@ -46,7 +55,7 @@ export interface ShardEvent {
 
 export interface RefreshEvents {
   start?(info: { source: SnapshotSource; store: string | null; version: string; current: string | null; total: number | null }): void;
-  shard?(event: ShardEvent): void;
+  species?(event: SpeciesEvent): void;
   phase?(phase: 'guard' | 'commit' | 'prune', detail: string): void;
   warn?(message: string): void;
 }
@@ -54,6 +63,8 @@ export interface RefreshEvents {
 export interface RefreshOptions {
   /** Opened after the store answered, so a storage problem fails before a long dump. */
   openSource: () => Promise<RowSource>;
+  /** Where core data comes from, opened after the row source (null or absent: labels only). */
+  openCore?: (source: SnapshotSource) => Promise<CoreSource | null>;
   /** Target; may be null only for a dry run (no guard comparison then). */
   store: ObjectStore | null;
   dryRun?: boolean;
@@ -78,7 +89,7 @@ export interface RefreshSummary {
   version: string;
   previous: string | null;
   pointer: Pointer | null;
-  species: ShardReport[];
+  species: SpeciesReport[];
   totals: Totals;
   guard: GuardVerdict;
   forced: boolean;
@@ -117,6 +128,16 @@ export function toRefreshError(error: unknown, aborted = false): RefreshError {
   return new RefreshError('unexpected', errorMessage(error), { cause: error });
 }
 
+/** A species' core data; any failure is a core failure (exit code 15), whatever raised it. */
+async function lookupCore(core: CoreSource, species: string) {
+  try {
+    return await core.lookup(species);
+  } catch (error) {
+    if (error instanceof RefreshError) throw error;
+    throw new RefreshError('core-failed', `core data for ${species} from ${core.description}: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
 export async function refresh(options: RefreshOptions): Promise<RefreshSummary> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
@@ -133,8 +154,12 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
   };
 
   let source: RowSource | null = null;
+  let core: CoreSource | null = null;
   let pool: EncodePool | null = null;
-  const onAbort = () => void source?.close();
+  const onAbort = () => {
+    void source?.close();
+    void core?.close();
+  };
   signal?.addEventListener('abort', onAbort);
   try {
     let current: CurrentSnapshot | null = null;
@@ -148,6 +173,8 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     }
     checkAbort();
     source = await options.openSource();
+    checkAbort();
+    core = (await options.openCore?.(source.source)) ?? null;
     checkAbort();
 
     const target = dryRun ? new NullStore() : options.store!;
@@ -163,28 +190,31 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     const jobs = options.jobs ?? 0;
     pool = new EncodePool(jobs);
     const preset = options.preset ?? 9;
-    const reports: ShardReport[] = [];
+    const reports: SpeciesReport[] = [];
     let bytesWritten = 0;
     const inflight = new Set<Promise<void>>();
     let failure: unknown = null;
     const limit = Math.max(1, jobs) + 1;
 
     const encodeAndPut = async (species: string, job: ReturnType<typeof toJob>) => {
-      const shard: EncodedShard = await pool!.run(job);
+      const encoded: EncodedSpecies = await pool!.run(job);
       checkAbort();
-      await publication.putShard(shard);
-      bytesWritten += shard.bytes.byteLength;
-      const report = {
+      await publication.putSpecies(encoded);
+      const sum = (f: (o: EncodedSpecies['objects'][number]) => number) => encoded.objects.reduce((n, o) => n + f(o), 0);
+      const report: SpeciesReport = {
         species,
-        labels: shard.labels,
-        rows: shard.rows,
-        skipped: shard.skipped,
-        bytes: shard.bytes.byteLength,
-        json_bytes: shard.json_bytes,
+        labels: encoded.labels,
+        rows: encoded.rows,
+        skipped: encoded.skipped,
+        core: encoded.core?.source ?? null,
+        bytes: sum((o) => o.ref.bytes),
+        uploaded_bytes: sum((o) => o.bytes?.byteLength ?? 0),
+        json_bytes: sum((o) => o.ref.json_bytes),
       };
+      bytesWritten += report.uploaded_bytes;
       reports.push(report);
-      if (shard.labels === 0) warn(`${species}: no usable labels (${shard.skipped} rows skipped)`);
-      events.shard?.({ shard: report, done: reports.length, total: source!.speciesTotal, rowsRead: source!.rowsRead, bytesWritten });
+      if (encoded.labels === 0) warn(`${species}: no usable labels (${encoded.skipped} rows skipped)`);
+      events.species?.({ species: report, done: reports.length, total: source!.speciesTotal, rowsRead: source!.rowsRead, bytesWritten });
     };
 
     try {
@@ -195,7 +225,9 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
           warn(`species "${group.species}" skipped: not a production name ([a-z0-9_]+); ${group.rows.length} rows`);
           continue;
         }
-        const task = encodeAndPut(group.species, toJob(group.species, group.rows, preset, true));
+        const speciesCore = core ? await lookupCore(core, group.species) : null;
+        checkAbort();
+        const task = encodeAndPut(group.species, toJob(group.species, group.rows, speciesCore, { version: publication.version, preset, verify: true }));
         const tracked = task.then(
           () => void inflight.delete(tracked),
           (error) => {
@@ -216,14 +248,17 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     if (failure) throw failure;
     checkAbort();
     await source.close();
+    await core?.close();
 
     reports.sort((a, b) => (a.species < b.species ? -1 : a.species > b.species ? 1 : 0));
-    const totals: Totals = { species: reports.length, labels: 0, rows: 0, skipped: 0, bytes: 0, json_bytes: 0 };
+    const totals: Totals = { species: reports.length, with_core: 0, labels: 0, rows: 0, skipped: 0, bytes: 0, uploaded_bytes: 0, json_bytes: 0 };
     for (const r of reports) {
+      if (r.core) totals.with_core++;
       totals.labels += r.labels;
       totals.rows += r.rows;
       totals.skipped += r.skipped;
       totals.bytes += r.bytes;
+      totals.uploaded_bytes += r.uploaded_bytes;
       totals.json_bytes += r.json_bytes;
     }
     if (totals.species === 0 || totals.labels === 0) {
@@ -289,5 +324,6 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     signal?.removeEventListener('abort', onAbort);
     await pool?.close();
     await source?.close().catch(() => {});
+    await core?.close().catch(() => {});
   }
 }

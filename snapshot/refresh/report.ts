@@ -1,6 +1,6 @@
 /** Human and machine summaries of a refresh (the CLI prints them). */
 import { EXIT, type RefreshError } from './errors.ts';
-import type { RefreshSummary, ShardReport } from './refresh.ts';
+import type { RefreshSummary, SpeciesReport } from './refresh.ts';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -18,20 +18,40 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function ratio(report: Pick<ShardReport, 'bytes' | 'json_bytes'>): string {
+function ratio(report: Pick<SpeciesReport, 'bytes' | 'json_bytes'>): string {
   return report.bytes ? `${(report.json_bytes / report.bytes).toFixed(1)}x` : '-';
 }
 
-/** The final table: species, labels, rows, skipped, shard bytes, ratio to JSON; totals last. */
+/** The final table: species, labels, rows, skipped, core source, bytes, ratio to JSON; totals last. */
 export function summaryTable(summary: RefreshSummary): string {
-  const header = ['species', 'labels', 'rows', 'skipped', 'shard bytes', 'json bytes', 'ratio'];
-  const line = (r: ShardReport) => [r.species, formatCount(r.labels), formatCount(r.rows), formatCount(r.skipped), formatCount(r.bytes), formatCount(r.json_bytes), ratio(r)];
-  const total = summary.totals;
+  const header = ['species', 'labels', 'rows', 'skipped', 'core data', 'bytes', 'uploaded', 'json bytes', 'ratio'];
+  const line = (r: SpeciesReport) => [
+    r.species,
+    formatCount(r.labels),
+    formatCount(r.rows),
+    formatCount(r.skipped),
+    r.core ?? '-',
+    formatCount(r.bytes),
+    formatCount(r.uploaded_bytes),
+    formatCount(r.json_bytes),
+    ratio(r),
+  ];
+  const t = summary.totals;
   const body = summary.species.map(line);
-  const foot = [`total (${total.species} species)`, formatCount(total.labels), formatCount(total.rows), formatCount(total.skipped), formatCount(total.bytes), formatCount(total.json_bytes), ratio(total)];
+  const foot = [
+    `total (${t.species} species)`,
+    formatCount(t.labels),
+    formatCount(t.rows),
+    formatCount(t.skipped),
+    `${t.with_core} with core`,
+    formatCount(t.bytes),
+    formatCount(t.uploaded_bytes),
+    formatCount(t.json_bytes),
+    ratio(t),
+  ];
   const rows = [header, ...body, foot];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const fmt = (r: string[]) => r.map((cell, i) => (i === 0 || i === 4 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [fmt(header), rule, ...body.map(fmt), rule, fmt(foot)].join('\n');
 }
@@ -45,6 +65,7 @@ export function summaryLines(summary: RefreshSummary): string[] {
   } else {
     lines.push(`published ${summary.version} to ${summary.store}: ${t.species} species, ${formatCount(t.labels)} labels, ${formatBytes(t.bytes)} from ${src}`);
   }
+  lines.push(`core data: ${t.with_core} species with synonyms and biotypes, ${t.species - t.with_core} with labels only; uploaded ${formatBytes(t.uploaded_bytes)}`);
   if (summary.guard.before) {
     const b = summary.guard.before;
     lines.push(`guard: ${b.species} -> ${t.species} species, ${formatCount(b.labels)} -> ${formatCount(t.labels)} labels (max shrink ${summary.guard.maxShrink * 100} %)${summary.forced ? ', refused but forced' : ''}`);

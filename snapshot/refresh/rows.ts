@@ -2,9 +2,8 @@
  * Row sources for the builder and the grouping step that turns one ordered row stream into
  * one species at a time, so memory holds a single species whatever the table size.
  */
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import type { GeneRow } from './encode.ts';
+import type { GeneRow } from './species-model.ts';
+import { readTsvRecords } from './tsv.ts';
 import type { SnapshotSource } from '../format.ts';
 
 export interface SpeciesRow extends GeneRow {
@@ -94,54 +93,18 @@ export class TsvSource implements RowSource {
   async close(): Promise<void> {}
 }
 
-const TSV_COLUMNS = ['species', 'stable_id', 'display_label'] as const;
-
 /**
  * Reads a TSV export of gene_autocomplete (optionally .gz) with a header naming at least
  * species, stable_id and display_label; location is optional. Empty fields read as NULL.
- * Yields the rows of each chunk read: parsing never awaits per row.
  */
 export async function* readTsvBatches(path: string): AsyncGenerator<SpeciesRow[]> {
-  const raw = createReadStream(path);
-  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  input.setEncoding('utf8');
-  let columns: { species: number; stableId: number; label: number; location: number } | null = null;
-  let lineNo = 0;
-  const field = (fields: string[], i: number) => {
-    const value = i < 0 ? undefined : fields[i];
-    return value === undefined || value === '' ? null : value;
-  };
-  const parse = (line: string, out: SpeciesRow[]) => {
-    lineNo++;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line === '') return;
-    const fields = line.split('\t');
-    if (!columns) {
-      const at = Object.fromEntries(fields.map((name, i) => [name.trim(), i]));
-      const missing = TSV_COLUMNS.filter((c) => !(c in at));
-      if (missing.length) throw new Error(`${path}: header lacks column(s) ${missing.join(', ')}`);
-      columns = { species: at.species!, stableId: at.stable_id!, label: at.display_label!, location: at.location ?? -1 };
-      return;
-    }
-    const species = field(fields, columns.species);
-    const stableId = field(fields, columns.stableId);
-    if (!species || !stableId) throw new Error(`${path}:${lineNo}: species and stable_id are required`);
-    out.push({ species, stableId, label: field(fields, columns.label), location: field(fields, columns.location) });
-  };
-  let rest = '';
-  try {
-    for await (const chunk of input as AsyncIterable<string>) {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop()!;
-      const rows: SpeciesRow[] = [];
-      for (const line of lines) parse(line, rows);
-      if (rows.length) yield rows;
-    }
-    const last: SpeciesRow[] = [];
-    if (rest) parse(rest, last);
-    if (last.length) yield last;
-  } finally {
-    raw.destroy();
+  let line = 1;
+  for await (const records of readTsvRecords(path, ['species', 'stable_id', 'display_label'], ['location'])) {
+    yield records.map((r) => {
+      line++;
+      if (!r.species || !r.stable_id) throw new Error(`${path}: row ${line}: species and stable_id are required`);
+      return { species: r.species, stableId: r.stable_id, label: r.display_label, location: r.location };
+    });
   }
 }
 

@@ -14,7 +14,8 @@ import { Publication, readCurrent } from '../../snapshot/refresh/publish.ts';
 import { refresh } from '../../snapshot/refresh/refresh.ts';
 import { TsvSource } from '../../snapshot/refresh/rows.ts';
 import { PreconditionFailedError, StorageError, type ObjectStore, type PutOptions } from '../../snapshot/refresh/store.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
+import { readSpecies } from '../support/read-snapshot.ts';
 import { PUBLIC_TSV } from '../support/mysql.ts';
 
 let work: string;
@@ -146,7 +147,7 @@ describe('the directory store', () => {
 
   it('--dry-run encodes and validates everything but writes nothing', async () => {
     const out = join(work, 'dry');
-    const result = await runCli(['--tsv', PUBLIC_TSV, '--out', out, '--dry-run', '--json']);
+    const result = await runCli(['--tsv', PUBLIC_TSV, '--out', out, '--dry-run', '--json', ...FAST_XZ]);
     expect(result.code, result.stderr).toBe(EXIT.OK);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ ok: true, dry_run: true, version: null, totals: { species: 19, labels: 302_650, rows: 307_512 } });
@@ -174,14 +175,15 @@ describe('the directory store', () => {
     expect(missing.stderr).toMatch(/ENOENT/);
   });
 
-  it('writes a snapshot whose manifest matches its shards', async () => {
+  it('writes a snapshot whose manifest matches its objects', async () => {
     const dir = join(work, 'roundtrip');
-    const summary = await refresh({ store: new DirStore(dir), openSource: source(), jobs: 2 });
+    const summary = await refresh({ store: new DirStore(dir), openSource: source(), jobs: 2, preset: 1 });
     const manifest = manifestSchema.parse(JSON.parse(await readFile(join(dir, keys.manifest(summary.version)), 'utf8')));
     expect(Object.keys(manifest.species)).toEqual(['gallus_gallus', 'gallus_gallus_gca000002315v5', 'homo_sapiens', 'mus_musculus', 'saccharomyces_cerevisiae']);
     for (const [species, entry] of Object.entries(manifest.species)) {
-      const bytes = await readFile(join(dir, entry.key));
-      expect(bytes.byteLength, species).toBe(entry.bytes);
+      expect((await readFile(join(dir, entry.root.key))).byteLength, species).toBe(entry.root.bytes);
+      const content = await readSpecies(async (key) => new Uint8Array(await readFile(join(dir, key))), species, entry);
+      expect(content.labels, species).toHaveLength(entry.labels);
     }
   });
 });

@@ -6,12 +6,12 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../snapshot/refresh/errors.ts';
-import { keys, manifestSchema, pointerSchema, type Shard } from '../../snapshot/format.ts';
+import { keys, manifestSchema, pointerSchema } from '../../snapshot/format.ts';
 import { refresh } from '../../snapshot/refresh/refresh.ts';
 import { TsvSource } from '../../snapshot/refresh/rows.ts';
 import { S3Store } from '../../snapshot/refresh/s3-store.ts';
-import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
+import { readSpecies } from '../support/read-snapshot.ts';
 import { PUBLIC_TSV } from '../support/mysql.ts';
 import { S3_CREDENTIALS, startS3, type TestS3 } from '../support/s3.ts';
 
@@ -52,7 +52,7 @@ async function listKeys(prefix: string): Promise<string[]> {
 const json = (bytes: Uint8Array | null) => JSON.parse(new TextDecoder().decode(bytes!));
 
 function cliArgs(prefix: string, ...more: string[]): string[] {
-  return ['--tsv', PUBLIC_TSV, '--bucket', BUCKET, '--prefix', prefix, '--endpoint', s3.endpoint, '--region', 'us-east-1', ...more];
+  return ['--tsv', PUBLIC_TSV, '--bucket', BUCKET, '--prefix', prefix, '--endpoint', s3.endpoint, '--region', 'us-east-1', ...FAST_XZ, ...more];
 }
 
 /** A store whose client records every PutObject (key and conditional headers) in order. */
@@ -90,7 +90,11 @@ describe('publishing to S3', () => {
     expect(puts.at(-1)).toEqual({ key: `${prefix}/current.json`, ifNoneMatch: '*', ifMatch: undefined });
     expect(puts.slice(0, -1).every((p) => p.key.startsWith(`${prefix}/v/${first.version}/`) && !p.ifMatch && !p.ifNoneMatch)).toBe(true);
     expect(puts.at(-2)!.key).toBe(`${prefix}/${keys.manifest(first.version)}`);
-    expect(puts).toHaveLength(2 + 2);
+    // Before them, each species' objects: its chunks, then its root.
+    const roots = Object.values(manifestSchema.parse(json(await getObject(`${prefix}/${keys.manifest(first.version)}`))).species).map((e) => `${prefix}/${e.root.key}`);
+    expect(roots).toHaveLength(2);
+    expect(puts.slice(0, -2).map((p) => p.key)).toEqual(expect.arrayContaining(roots));
+    expect(puts.slice(0, -2).every((p) => p.key.endsWith('.json.xz'))).toBe(true);
 
     const out = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${prefix}/current.json` }));
     const etag = out.ETag!;
@@ -110,11 +114,13 @@ describe('publishing to S3', () => {
     expect(Object.keys(manifest.species)).toHaveLength(19);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, version: pointer.version, store: 's3://snapshots/cli/' });
     const entry = manifest.species.homo_sapiens!;
-    const bytes = (await getObject(`cli/${entry.key}`))!;
-    expect(bytes.byteLength).toBe(entry.bytes);
-    const shard = JSON.parse(new TextDecoder().decode(nodeXzDecoder().decode(bytes))) as Shard;
-    expect(shard.labels.filter((l) => l.startsWith('BRC')).slice(0, 4)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
-    expect(await listKeys(`cli/v/${pointer.version}/`)).toHaveLength(20);
+    expect((await getObject(`cli/${entry.root.key}`))!.byteLength).toBe(entry.root.bytes);
+    const human = await readSpecies((key) => getObject(`cli/${key}`), 'homo_sapiens', entry);
+    expect(human.labels.filter((l) => l.startsWith('BRC')).slice(0, 4)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+    // The manifest and every species' root and chunks, all under the new version.
+    let objects = 1;
+    for (const [species, e] of Object.entries(manifest.species)) objects += 1 + (await readSpecies((key) => getObject(`cli/${key}`), species, e)).root.chunks.length;
+    expect(await listKeys(`cli/v/${pointer.version}/`)).toHaveLength(objects);
   });
 
   it('refuses to publish a shrunken snapshot unless --force, and leaves nothing behind', async () => {

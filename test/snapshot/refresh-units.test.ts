@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirStore } from '../../snapshot/refresh/dir-store.ts';
-import { keys, type SpeciesEntry } from '../../snapshot/format.ts';
+import { FORMAT_VERSION, keys, type SpeciesEntry } from '../../snapshot/format.ts';
+import { xzCompress } from '../../snapshot/refresh/xz-encode.ts';
 import { checkShrink } from '../../snapshot/refresh/guard.ts';
 import { parseMysqlUrl, rankDatabases, releaseOf } from '../../snapshot/refresh/mysql-source.ts';
 import { pruneVersions } from '../../snapshot/refresh/prune.ts';
 import { speciesMatcher } from '../../snapshot/refresh/rows.ts';
 
-const entry = (labels: number): SpeciesEntry => ({ labels, rows: labels, key: 'k', bytes: 1, json_bytes: 1, sha256: '0'.repeat(64) });
+const ref = (key: string) => ({ key, bytes: 1, json_bytes: 1, sha256: '0'.repeat(64) });
+const entry = (labels: number): SpeciesEntry => ({ labels, rows: labels, core: null, root: ref('v/20261123T000000Z-0000/s/00.json.xz') });
 const manifestOf = (species: Record<string, number>) => ({
   species: Object.fromEntries(Object.entries(species).map(([s, n]) => [s, entry(n)])),
 });
@@ -55,10 +57,10 @@ describe('pruning', () => {
       const brandNewIncomplete = v(1, 'cafe', now);
       const complete = [old1, old2, old3, previous, current, oldLoser];
       for (const version of [...complete, staleOrphan, inFlight, brandNewIncomplete]) {
-        await store.put(keys.shard(version, 'homo_sapiens'), new Uint8Array([1]));
-        if (complete.includes(version)) await store.put(keys.manifest(version), new Uint8Array([1]));
+        await store.put(keys.object(version, 'homo_sapiens', 'ab'.repeat(16)), new Uint8Array([1]));
+        if (complete.includes(version)) await store.put(keys.manifest(version), emptyManifest(version));
       }
-      await store.put(keys.manifest(inFlight), new Uint8Array([1]));
+      await store.put(keys.manifest(inFlight), emptyManifest(inFlight));
       const dry = await pruneVersions(store, { current, previous, keep: 2, now, graceMs: 12 * 3600_000, dryRun: true });
       expect((await store.list('v/')).length).toBe(16);
       const result = await pruneVersions(store, { current, previous, keep: 2, now, graceMs: 12 * 3600_000 });
@@ -70,6 +72,41 @@ describe('pruning', () => {
       // keep 0 still keeps the one before.
       const zero = await pruneVersions(store, { current, previous, keep: 0, now, graceMs: 12 * 3600_000 });
       expect(zero.deleted).toEqual([old3]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A manifest with no species: it refers to no objects. */
+function emptyManifest(version: string): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ format: FORMAT_VERSION, version, created: new Date().toISOString(), source: { kind: 'tsv', database: null, release: null }, species: {} }));
+}
+
+describe('pruning objects that later versions refer to', () => {
+  it('keeps the objects of a pruned version that a kept version still uses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prune-refs-'));
+    try {
+      const store = new DirStore(dir);
+      const now = new Date('2026-11-23T12:00:00Z');
+      const [old, previous, current] = ['20261118T000000Z-aaaa', '20261120T000000Z-bbbb', '20261122T000000Z-cccc'];
+      const shared = keys.object(old, 'homo_sapiens', '11'.repeat(16));
+      const unused = keys.object(old, 'homo_sapiens', '22'.repeat(16));
+      const rootKey = keys.object(current, 'homo_sapiens', '33'.repeat(16));
+      await store.put(shared, new Uint8Array([1]));
+      await store.put(unused, new Uint8Array([2]));
+      const root = { format: FORMAT_VERSION, species: 'homo_sapiens', labels: 1, chunks: [{ first: '', ref: ref(shared) }] };
+      await store.put(rootKey, await xzCompress(new TextEncoder().encode(JSON.stringify(root))));
+      await store.put(keys.manifest(old), emptyManifest(old));
+      await store.put(keys.manifest(previous), emptyManifest(previous));
+      const manifest = JSON.parse(new TextDecoder().decode(emptyManifest(current)));
+      manifest.species.homo_sapiens = { labels: 1, rows: 1, core: null, root: ref(rootKey) };
+      await store.put(keys.manifest(current), new TextEncoder().encode(JSON.stringify(manifest)));
+
+      const result = await pruneVersions(store, { current, previous, keep: 0, now });
+      expect(result.deleted).toEqual([old]);
+      expect(await store.list(`v/${old}/`)).toEqual([shared]);
+      expect(result.objects).toBe(2); // its manifest and the object nobody uses
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

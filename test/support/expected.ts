@@ -6,12 +6,32 @@ export interface ExpectedCase {
   species: string;
   q: string;
   limit: number;
-  kind: string;
   expect_status: number;
+  /** The ranked answers of tiers 1-5; typo suggestions may follow them. */
   expected?: string[];
-  total_matches?: number;
+  total?: number;
 }
 
-export const expectedCases: ExpectedCase[] = JSON.parse(
-  readFileSync(new URL('../expected_public.json', import.meta.url), 'utf8'),
-).queries;
+export interface TypoCase {
+  species: string;
+  q: string;
+  intended: string;
+  top: number;
+}
+
+const read = (file: string) => JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'));
+const publicCases = read('expected_public.json');
+const nameCases = read('expected_names.json');
+
+/** Both files' queries; expected_public.json calls the total `total_matches`. */
+export const expectedCases: ExpectedCase[] = [
+  ...publicCases.queries.map((c: ExpectedCase & { total_matches?: number }) => ({ ...c, total: c.total_matches })),
+  ...nameCases.queries,
+];
+
+export const typoCases: TypoCase[] = nameCases.typos;
+
+/** The labels of an answer's ranked suggestions (typo suggestions left out). */
+export function rankedLabels(body: { suggestions: { label: string; match: { kind: string } }[] }): string[] {
+  return body.suggestions.filter((s) => s.match.kind !== 'typo').map((s) => s.label);
+}

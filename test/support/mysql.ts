@@ -4,6 +4,7 @@
  * data/public.tsv.gz. Every helper works on databases the caller names and drops.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import mysql from 'mysql2/promise';
 import { readTsv, type SpeciesRow } from '../../snapshot/refresh/rows.ts';
 
@@ -67,4 +68,26 @@ export async function createPublicDatabase(conn: mysql.Connection, database: str
 
 export async function dropDatabases(conn: mysql.Connection, names: string[]): Promise<void> {
   for (const name of names) await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+}
+
+/**
+ * Creates `database` as a human core database: Ensembl's core DDL and the real sample rows of
+ * test/fixtures/homo_sapiens_core.sql.gz (39,719 genes, 77,078 synonyms). About 4 s.
+ */
+export async function createCoreDatabase(conn: mysql.Connection, database: string): Promise<void> {
+  const sql = gunzipSync(readFileSync(new URL('../fixtures/homo_sapiens_core.sql.gz', import.meta.url))).toString('utf8');
+  await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  await conn.query(`CREATE DATABASE \`${database}\``);
+  await conn.query(`USE \`${database}\``);
+  // Statements end with ';' at the end of a line; send them in batches well under max_allowed_packet.
+  let batch = '';
+  for (const statement of sql.split(/;\n/)) {
+    if (!statement.trim()) continue;
+    if (batch.length + statement.length > 4 << 20) {
+      await conn.query(batch);
+      batch = '';
+    }
+    batch += `${statement};\n`;
+  }
+  if (batch) await conn.query(batch);
 }

@@ -15,6 +15,3 @@ export async function seed(prefix: string, which: 0 | 1 = 0): Promise<void> {
   await env.SNAPSHOTS.put(prefix + keys.pointer, fixture.pointers[which]);
 }
 
-export function shardKey(version: string, species: string): string {
-  return keys.shard(version, species);
-}

@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, seed } from './fixture.ts';
 
 const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`https://worker.test${path}`, { headers });
-const labels = async (response: Response) => ((await response.json()) as { suggestions: { label: string }[] }).suggestions.map((s) => s.label);
+/** Labels of the ranked suggestions (typo suggestions left out). */
+const labels = async (response: Response) =>
+  ((await response.json()) as { suggestions: { label: string; match: { kind: string } }[] }).suggestions.filter((s) => s.match.kind !== 'typo').map((s) => s.label);
 
 describe('worker entry in workerd', () => {
   beforeAll(() => seed(''));
@@ -15,7 +17,7 @@ describe('worker entry in workerd', () => {
   it('answers the classic query from R2', async () => {
     const response = await get('/autocomplete?species=homo_sapiens&q=BRC');
     expect(response.status).toBe(200);
-    expect(await labels(response)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+    expect((await labels(response)).slice(0, 4)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
   });
 
   it('answers every client error with problem details', async () => {

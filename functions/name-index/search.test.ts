@@ -1,0 +1,168 @@
+/**
+ * The index against the rule, on real data: a brute-force reference written from the rule in
+ * docs/design.md (independently of the builder) over the human sample with its core data,
+ * and thousands of random prefixes of labels, synonyms and stable IDs. Also the reference
+ * answers of expected_names.json and expected_public.json, and the typo cases.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fold } from '../../snapshot/fold.ts';
+import { compareCodePoints, compareNatural } from '../../snapshot/natural.ts';
+import { chunkJson, speciesChunks } from '../../snapshot/refresh/chunks.ts';
+import { coveringChunks } from '../catalog/catalog.ts';
+import { buildSpeciesModel, type CoreGene } from '../../snapshot/refresh/species-model.ts';
+import { ChunkIndex } from './chunk-index.ts';
+import { search, type SpeciesChunks } from './search.ts';
+import { buildTypoIndex } from './typo-index.ts';
+
+const SPECIES = 'homo_sapiens';
+
+function tsv(path: string): string[][] {
+  const text = gunzipSync(readFileSync(new URL(path, import.meta.url))).toString('utf8');
+  return text.split('\n').slice(1).filter(Boolean).map((line) => line.split('\t'));
+}
+
+interface RefLabel {
+  label: string;
+  key: string;
+  group: number;
+  synonyms: string[];
+  ids: string[];
+  /** First characters of all its keys: a label whose keys all start elsewhere cannot match (a shortcut, not part of the rule). */
+  firsts: string;
+}
+
+/** The rule's data: labels with the union of their genes' synonyms, their group and their IDs. */
+function referenceData(): { labels: RefLabel[]; rows: { stableId: string; label: string | null; location: string | null }[]; core: Map<string, CoreGene> } {
+  const rows = tsv('../../data/public.tsv.gz')
+    .filter((f) => f[0] === SPECIES)
+    .map((f) => ({ stableId: f[1]!, label: f[2] || null, location: f[3] || null }));
+  const core = new Map<string, CoreGene>();
+  for (const [species, id, biotype, group, synonym] of tsv('../../data/core_genes.tsv.gz')) {
+    if (species !== SPECIES) continue;
+    if (!core.has(id!)) core.set(id!, { biotype: biotype || null, group: group || null, synonyms: [] });
+    if (synonym) core.get(id!)!.synonyms.push(synonym);
+  }
+  const ids = new Map<string, Set<string>>();
+  for (const { stableId, label } of rows) if (label?.trim()) (ids.get(label.trim()) ?? ids.set(label.trim(), new Set()).get(label.trim())!).add(stableId);
+  const labels = [...ids].map(([label, set]) => {
+    const genes = [...set].map((id) => core.get(id));
+    const groups = genes.map((g) => g?.group ?? null);
+    const group = groups.includes('coding') ? 0 : groups.every((g) => g === 'pseudogene') ? 2 : 1;
+    const key = fold(label);
+    const synonyms = [...new Set(genes.flatMap((g) => g?.synonyms ?? []).map((s) => fold(s.trim())))].filter((s) => s && s !== key);
+    const folded = [...set].map(fold);
+    return { label, key, group, synonyms, ids: folded, firsts: [key, ...synonyms, ...folded].map((k) => k[0]).join('') };
+  });
+  return { labels, rows, core };
+}
+
+/** The rule, by brute force: every label at its best tier, sorted, the first `limit`. */
+function reference(labels: readonly RefLabel[], q: string, limit: number): { total: number; labels: string[] } {
+  const fq = fold(q.trim());
+  const fid = fq.replace(/\.\d+$/, '');
+  const hits: { l: RefLabel; tier: number; id: string }[] = [];
+  for (const l of labels) {
+    if (!l.firsts.includes(fq[0]!)) continue;
+    let tier = 0;
+    let id = '';
+    if (l.key === fq) tier = 1;
+    else if (fq.length >= 3 && l.synonyms.includes(fq)) tier = 2;
+    else if (l.key.startsWith(fq)) tier = 3;
+    else if (l.synonyms.some((s) => s.startsWith(fq))) tier = 4;
+    else if (fid.length >= 6) {
+      const matching = l.ids.filter((i) => i.startsWith(fid)).sort(compareNatural);
+      if (matching.length) [tier, id] = [5, matching[0]!];
+    }
+    if (tier) hits.push({ l, tier, id });
+  }
+  hits.sort(
+    (a, b) =>
+      a.tier - b.tier ||
+      (a.tier === 5 ? compareNatural(a.id, b.id) : a.l.group - b.l.group || compareNatural(a.l.key, b.l.key)) ||
+      compareCodePoints(a.l.label, b.l.label),
+  );
+  return { total: hits.length, labels: hits.slice(0, limit).map((h) => h.l.label) };
+}
+
+let data: ReturnType<typeof referenceData>;
+let species: SpeciesChunks;
+
+beforeAll(() => {
+  data = referenceData();
+  const model = buildSpeciesModel(SPECIES, data.rows, data.core);
+  const built = speciesChunks(model);
+  // Through JSON, as the edge gets them.
+  const chunks = built.map(({ chunk }) => new ChunkIndex(JSON.parse(JSON.stringify(chunk))));
+  const typos = buildTypoIndex(chunks.flatMap((c) => [...c.names()]));
+  const root = { chunks: built.map(({ first }) => ({ first })) } as Parameters<typeof coveringChunks>[0];
+  species = {
+    covering: (prefix) => coveringChunks(root, prefix),
+    chunk: async (i) => chunks[i]!,
+    typos: async () => typos,
+  };
+}, 60_000);
+
+async function ranked(q: string, limit: number) {
+  const page = await search(species, q, limit);
+  return { total: page.total, labels: page.suggestions.filter((s) => s.match.kind !== 'typo').map((s) => s.label) };
+}
+
+describe('search against the rule', () => {
+  it('agrees with a brute-force scan on thousands of random prefixes of labels, synonyms and stable IDs', async () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const synonymOwners = data.labels.filter((l) => l.synonyms.length);
+    let checked = 0;
+    for (let i = 0; i < 2500; i++) {
+      const l = pick(data.labels);
+      const kind = random();
+      let source = kind < 0.5 ? l.label : kind < 0.8 ? pick(pick(synonymOwners).synonyms) : pick(l.ids).toUpperCase();
+      let q = source.slice(0, 1 + Math.floor(random() * Math.min(source.length, kind < 0.8 ? 7 : 18)));
+      if (kind >= 0.8 && random() < 0.3) q = `${source}.${Math.floor(random() * 20)}`;
+      if (random() < 0.4) q = q.toLowerCase();
+      if (random() < 0.1) q = ` ${q} `;
+      const limit = 1 + Math.floor(random() * 20);
+      expect({ q, limit, ...(await ranked(q, limit)) }).toEqual({ q, limit, ...reference(data.labels, q, limit) });
+      checked++;
+      source = '';
+    }
+    expect(checked).toBe(2500);
+  }, 120_000);
+
+  for (const file of ['expected_names.json', 'expected_public.json']) {
+    const cases = JSON.parse(readFileSync(new URL(`../../test/${file}`, import.meta.url), 'utf8'));
+    it(`gives the reference answers of ${file} for human`, async () => {
+      const human = cases.queries.filter((c: { species: string; expect_status: number }) => c.species === SPECIES && c.expect_status === 200);
+      expect(human.length).toBeGreaterThan(10);
+      for (const c of human) {
+        const got = await ranked(c.q, c.limit);
+        expect({ q: c.q, ...got }).toEqual({ q: c.q, total: c.total ?? c.total_matches, labels: c.expected });
+      }
+    });
+  }
+
+  it('puts the intended gene among the first suggestions for each typo case', async () => {
+    const { typos } = JSON.parse(readFileSync(new URL('../../test/expected_names.json', import.meta.url), 'utf8'));
+    expect(typos.length).toBeGreaterThan(5);
+    for (const t of typos) {
+      const page = await search(species, t.q, 10);
+      expect(page.total, t.q).toBe(0);
+      const top = page.suggestions.slice(0, t.top);
+      expect(top.map((s) => s.label), t.q).toContain(t.intended);
+      expect(top.every((s) => s.match.kind === 'typo')).toBe(true);
+    }
+  });
+});
+
+describe('chunk JSON', () => {
+  it('rejects a chunk whose parts disagree', () => {
+    const model = buildSpeciesModel('x', [{ stableId: 'E1', label: 'A', location: null }], null);
+    const chunk = chunkJson(model, model.entries);
+    expect(() => ChunkIndex.fromJson('x', new TextEncoder().encode(JSON.stringify({ ...chunk, owners: [5] })))).toThrow(/owners/);
+    expect(() => ChunkIndex.fromJson('x', new TextEncoder().encode(JSON.stringify({ ...chunk, labels: 'A\nB' })))).toThrow(/more than 1/);
+    expect(() => ChunkIndex.fromJson('y', new TextEncoder().encode(JSON.stringify(chunk)))).toThrow(/holds x/);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * A query against one species: tiers 1-5 from the chunks its key range covers, then, when
+ * they give fewer than `limit` and the query is long enough, typo hits. Runtime-agnostic: the
+ * species' chunks come through `SpeciesChunks`, which may load them lazily.
+ */
+import { rankCandidates, type ChunkIndex, type Hit, type Ranked } from './chunk-index.ts';
+import { matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind } from './query.ts';
+import { refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
+
+/** A species' chunks as a search reads them. */
+export interface SpeciesChunks {
+  /** Indexes of the chunks holding keys that start with `prefix`, in key order (at least one). */
+  covering(prefix: string): number[];
+  chunk(index: number): Promise<ChunkIndex>;
+  /** The typo index of names starting with `first` (one UTF-16 unit). */
+  typos(first: string): Promise<TypoIndex>;
+}
+
+export interface Suggestion {
+  label: string;
+  stable_ids: string[];
+  /** Location of each stable ID (`chr:start-end`), null where the source has none. */
+  locations: (string | null)[];
+  biotype: string | null;
+  match: { kind: MatchKind; text: string };
+}
+
+export interface SearchPage {
+  /** Labels matching in tiers 1-5 (typo hits are not counted). */
+  total: number;
+  suggestions: Suggestion[];
+}
+
+export function toSuggestion(hit: Hit): Suggestion {
+  const { chunk, owner } = hit;
+  const label = chunk.label(owner);
+  return {
+    label,
+    stable_ids: chunk.stableIdsOf(owner),
+    locations: chunk.locationsOf(owner),
+    biotype: chunk.biotypeOf(owner),
+    match: { kind: matchKind(hit.tier), text: hit.text || label },
+  };
+}
+
+/** Tiers 1-5: a precomputed answer where the builder made one, else a scan of the covered run. */
+async function ranked(species: SpeciesChunks, q: ReturnType<typeof parseQuery>, limit: number): Promise<Ranked> {
+  const covering = species.covering(rangePrefix(q));
+  const first = await species.chunk(covering[0]!);
+  const answer = first.answer(q.fq, limit);
+  if (answer) return answer;
+  const chunks = covering.length === 1 ? [first] : await Promise.all(covering.map((i) => species.chunk(i)));
+  return rankCandidates(chunks.map((chunk) => chunk.candidates(q)), limit);
+}
+
+/** Typo hits for the labels not already found, resolved to the chunks that hold the matched names. */
+async function typos(species: SpeciesChunks, fq: string, found: readonly Hit[], limit: number): Promise<Hit[]> {
+  const budget = typoBudget(fq);
+  if (budget === 0 || limit <= 0) return [];
+  const index = await species.typos(fq[0]!);
+  const seen = new Set(found.map((h) => h.chunk.granks[h.owner]!));
+  const hits: Hit[] = [];
+  for (const hit of index.search(fq, budget, limit, (grank) => seen.has(grank))) {
+    const key = index.keys.get(hit.key);
+    const chunk = await species.chunk(species.covering(key)[0]!);
+    const resolved = chunk.nameHit(key, refIsSynonym(hit.ref), refGrank(hit.ref), TIER.TYPO);
+    if (!resolved) throw new Error(`typo index names ${JSON.stringify(key)}, which its chunk lacks`);
+    hits.push(resolved);
+  }
+  return hits;
+}
+
+export async function search(species: SpeciesChunks, q: string, limit: number): Promise<SearchPage> {
+  const query = parseQuery(q);
+  if (query.fq === '' || limit <= 0) return { total: 0, suggestions: [] };
+  const { total, hits } = await ranked(species, query, limit);
+  const extra = hits.length < limit ? await typos(species, query.fq, hits, limit - hits.length) : [];
+  return { total, suggestions: [...hits, ...extra].map(toSuggestion) };
+}

@@ -1,0 +1,130 @@
+/**
+ * Synonyms and biotypes from Ensembl's core databases (`<species>_core_<release>_<assembly>`),
+ * on the server that holds the autocomplete table, over a connection of their own: the label
+ * stream keeps its connection while a species' core rows are read. One species at a time, its
+ * rows streamed.
+ */
+import type { Connection } from 'mysql2';
+import { RefreshError } from './errors.ts';
+import { CoreDataBuilder, type CoreSource, type SpeciesCore } from './core-data.ts';
+import { classifyMysqlError, connectTo, parseMysqlUrl, query, quoteId, streamQuery } from './mysql-source.ts';
+
+const CORE_PATTERN = /^([a-z0-9_]+?)_core_(\d+)_(\w+)$/;
+
+export interface CoreDatabase {
+  name: string;
+  species: string;
+  release: number;
+}
+
+/** Parses `homo_sapiens_core_115_38`; null for other names. */
+export function parseCoreDatabase(name: string): CoreDatabase | null {
+  const m = CORE_PATTERN.exec(name);
+  return m ? { name, species: m[1]!, release: Number(m[2]) } : null;
+}
+
+/**
+ * The core database of `species` among `names`: of `release` when it is known, else the
+ * newest; of several at one release (assemblies), the last by name.
+ */
+export function chooseCoreDatabase(names: readonly string[], species: string, release: number | null): string | null {
+  const candidates = names
+    .map(parseCoreDatabase)
+    .filter((c): c is CoreDatabase => c !== null && c.species === species && (release === null || c.release === release))
+    .sort((a, b) => a.release - b.release || (a.name < b.name ? -1 : 1));
+  return candidates.at(-1)?.name ?? null;
+}
+
+/** Each current gene, its biotype and group, and the synonyms of its display xref (README of the data). */
+const CORE_SQL = (db: string) => `SELECT g.stable_id, g.biotype, b.biotype_group, s.synonym
+  FROM ${quoteId(db)}.gene g
+  LEFT JOIN ${quoteId(db)}.xref x ON x.xref_id = g.display_xref_id
+  LEFT JOIN ${quoteId(db)}.external_synonym s ON s.xref_id = x.xref_id
+  LEFT JOIN ${quoteId(db)}.biotype b ON b.name = g.biotype AND b.object_type = 'gene'
+  WHERE g.is_current = 1 AND g.stable_id IS NOT NULL`;
+
+export interface MysqlCoreOptions {
+  url: string;
+  envPassword?: string;
+  /** Release of the autocomplete database; null: take each species' newest. */
+  release: number | null;
+  /** species → database, overriding detection. */
+  pinned?: ReadonlyMap<string, string>;
+  connectTimeoutMs?: number;
+}
+
+export class MysqlCoreSource implements CoreSource {
+  readonly description: string;
+  /** The server's id for our connection (what `KILL` takes). */
+  readonly threadId: number | null;
+  private readonly connection: Connection;
+  private readonly databases: string[];
+  private readonly options: MysqlCoreOptions;
+  private readonly where: string;
+
+  private constructor(connection: Connection, databases: string[], options: MysqlCoreOptions, where: string) {
+    this.connection = connection;
+    this.databases = databases;
+    this.options = options;
+    this.where = where;
+    this.threadId = connection.threadId;
+    this.description = `core databases on ${where}${options.release === null ? ' (newest)' : ` (release ${options.release})`}`;
+  }
+
+  static async open(options: MysqlCoreOptions): Promise<MysqlCoreSource> {
+    const target = parseMysqlUrl(options.url, options.envPassword);
+    const where = `${target.user}@${target.host}:${target.port}`;
+    let connection: Connection;
+    try {
+      connection = await connectTo(target, options.connectTimeoutMs);
+    } catch (error) {
+      throw coreError(error, 'connect', where);
+    }
+    try {
+      await query(connection, 'SET SESSION net_write_timeout = 600').catch(() => {});
+      const rows = await query(connection, { sql: 'SHOW DATABASES LIKE ?', rowsAsArray: true }, ['%\\_core\\_%']);
+      return new MysqlCoreSource(connection, rows.map((r) => String(r[0])), options, where);
+    } catch (error) {
+      connection.destroy();
+      throw coreError(error, 'query', where);
+    }
+  }
+
+  /** The database a species' core data would be read from, or null. */
+  databaseOf(species: string): string | null {
+    return this.options.pinned?.get(species) ?? chooseCoreDatabase(this.databases, species, this.options.release);
+  }
+
+  async lookup(species: string): Promise<SpeciesCore | null> {
+    const database = this.databaseOf(species);
+    if (!database) return null;
+    if (this.options.pinned?.has(species) && !this.databases.includes(database)) {
+      throw new RefreshError('core-failed', `--core-db ${species}=${database}: no such database on ${this.where}`);
+    }
+    const core = new CoreDataBuilder();
+    try {
+      for await (const row of streamQuery(this.connection, CORE_SQL(database)) as AsyncIterable<unknown[]>) {
+        core.add({ stableId: String(row[0]), biotype: text(row[1]), group: text(row[2]), synonym: text(row[3]) });
+      }
+    } catch (error) {
+      throw coreError(error, 'stream', `${this.where}/${database}`);
+    }
+    return { source: database, data: core.genes, rows: core.rows };
+  }
+
+  async close(): Promise<void> {
+    this.connection.destroy();
+  }
+}
+
+function text(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function coreError(error: unknown, phase: 'connect' | 'query' | 'stream', where: string): RefreshError {
+  if (error instanceof RefreshError) return error;
+  const err = error as Error & { code?: string };
+  const lost = phase === 'stream' && classifyMysqlError(error, phase, where).message.includes('lost while streaming');
+  const detail = err.message || err.code || String(error);
+  return new RefreshError('core-failed', `core data from ${where}${lost ? ': connection lost while streaming rows' : ''}: ${detail}`, { cause: error });
+}

@@ -1,0 +1,145 @@
+/**
+ * Core data against the real MariaDB of this machine: an `ensembl_autocomplete_NNN` database
+ * (human and mouse labels) beside a human core database of the same release, loaded from the
+ * real sample in Ensembl's core schema. Detection, a species without core data, --no-core,
+ * --core-db, and a core database killed or missing: the pointer stays untouched.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifestSchema, pointerSchema } from '../../snapshot/format.ts';
+import { EXIT } from '../../snapshot/refresh/errors.ts';
+import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
+import { connectRoot, createCoreDatabase, createGeneDatabase, dropDatabases, insertRows, MYSQL_URL, publicTuples } from '../support/mysql.ts';
+import { readSpecies } from '../support/read-snapshot.ts';
+
+// A release no real server has, so nothing else on the server competes with these databases.
+const RELEASE = 900 + Math.floor(Math.random() * 90);
+const LABELS = `ensembl_autocomplete_${RELEASE}`;
+const CORE = `homo_sapiens_core_${RELEASE}_38`;
+/** The same core data under another release: found only when pinned. */
+const PINNED = `homo_sapiens_core_${RELEASE + 1}_38`;
+const TABLES = ['meta', 'coord_system', 'seq_region', 'external_db', 'xref', 'external_synonym', 'object_xref', 'biotype', 'gene'];
+
+let root: mysql.Connection;
+let work: string;
+
+beforeAll(async () => {
+  root = await connectRoot();
+  work = await mkdtemp(join(tmpdir(), 'refresh-core-'));
+  await createGeneDatabase(root, LABELS);
+  await insertRows(root, LABELS, await publicTuples((s) => s === 'homo_sapiens' || s === 'mus_musculus'));
+  await createCoreDatabase(root, CORE);
+}, 120_000);
+
+afterAll(async () => {
+  await dropDatabases(root, [LABELS, CORE, PINNED]);
+  await root.end();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function published(dir: string) {
+  const pointer = pointerSchema.parse(JSON.parse(await readFile(join(dir, 'current.json'), 'utf8')));
+  const manifest = manifestSchema.parse(JSON.parse(await readFile(join(dir, pointer.manifest), 'utf8')));
+  const species = (name: string) => readSpecies(async (key) => new Uint8Array(await readFile(join(dir, key))), name, manifest.species[name]!);
+  return { pointer, manifest, species };
+}
+
+/** Moves the core tables between two databases (MyISAM renames are instant). */
+async function moveCore(from: string, to: string): Promise<void> {
+  await root.query(`CREATE DATABASE IF NOT EXISTS \`${to}\``);
+  await root.query(`RENAME TABLE ${TABLES.map((t) => `\`${from}\`.\`${t}\` TO \`${to}\`.\`${t}\``).join(', ')}`);
+  await root.query(`DROP DATABASE \`${from}\``);
+}
+
+const refreshArgs = (out: string, ...more: string[]) => ['--mysql', `${MYSQL_URL}${LABELS}`, '--out', out, '--no-progress', ...FAST_XZ, ...more];
+
+describe('core databases', () => {
+  it('reads the core database of the same release; a species without one keeps its labels only', async () => {
+    const out = join(work, 'detected');
+    const result = await runCli(refreshArgs(out, '--json'));
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const { manifest, species } = await published(out);
+    expect(manifest.species.homo_sapiens!.core).toEqual({ source: CORE });
+    expect(manifest.species.mus_musculus!.core).toBeNull();
+    const summary = JSON.parse(result.stdout);
+    expect(summary.totals).toMatchObject({ species: 2, with_core: 1 });
+    expect(summary.species.find((s: { species: string }) => s.species === 'homo_sapiens').core).toBe(CORE);
+    expect(result.stderr).toMatch(/core data: 1 species with synonyms and biotypes, 1 with labels only/);
+
+    const human = await species('homo_sapiens');
+    const her2 = await human.search('HER2');
+    expect(her2.suggestions[0]).toMatchObject({ label: 'ERBB2', biotype: 'protein_coding', match: { kind: 'synonym', text: 'HER2' } });
+    // Mouse answers as before: by label and stable ID, no synonyms.
+    const mouse = await species('mus_musculus');
+    const brca = (await mouse.search('Brca')).suggestions.filter((s) => s.match.kind !== 'typo');
+    expect(brca.map((s) => s.label)).toEqual(['Brca1', 'Brca2']);
+    expect((await mouse.search('ENSMUSG00000017146')).suggestions[0]).toMatchObject({ label: 'Brca1', match: { kind: 'stable_id' } });
+  }, 120_000);
+
+  it('--no-core publishes labels only', async () => {
+    const out = join(work, 'no-core');
+    const result = await runCli(refreshArgs(out, '--no-core'));
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const { manifest, species } = await published(out);
+    expect(Object.values(manifest.species).map((e) => e.core)).toEqual([null, null]);
+    const her2 = await (await species('homo_sapiens')).search('HER2');
+    expect(her2.total).toBe(0);
+  }, 120_000);
+
+  it('--core-db pins a database that detection would not choose', async () => {
+    await moveCore(CORE, PINNED);
+    try {
+      const unpinned = join(work, 'unpinned');
+      const none = await runCli(refreshArgs(unpinned));
+      expect(none.code, none.stderr).toBe(EXIT.OK);
+      expect((await published(unpinned)).manifest.species.homo_sapiens!.core).toBeNull();
+
+      const pinned = join(work, 'pinned');
+      const result = await runCli(refreshArgs(pinned, '--core-db', `homo_sapiens=${PINNED}`));
+      expect(result.code, result.stderr).toBe(EXIT.OK);
+      expect((await published(pinned)).manifest.species.homo_sapiens!.core).toEqual({ source: PINNED });
+
+      const missing = await runCli(refreshArgs(join(work, 'missing'), '--core-db', 'homo_sapiens=homo_sapiens_core_1_1'));
+      expect(missing.code, missing.stderr).toBe(EXIT.CORE_FAILED);
+      expect(missing.stderr).toMatch(/--core-db homo_sapiens=homo_sapiens_core_1_1: no such database/);
+    } finally {
+      await moveCore(PINNED, CORE);
+    }
+  }, 120_000);
+
+  it('leaves the pointer untouched and exits 15 when the core query is killed while it runs', async () => {
+    const out = join(work, 'killed');
+    const first = await runCli(refreshArgs(out));
+    expect(first.code, first.stderr).toBe(EXIT.OK);
+    const before = await readFile(join(out, 'current.json'));
+
+    // Hold the core query at the gene table, then kill its connection there.
+    const locker = await connectRoot();
+    try {
+      await locker.query(`LOCK TABLES \`${CORE}\`.gene WRITE`);
+      const cli = startCli(refreshArgs(out));
+      let thread: number | undefined;
+      for (let i = 0; i < 200 && thread === undefined; i++) {
+        const [rows] = await root.query<mysql.RowDataPacket[]>(
+          'SELECT id FROM information_schema.processlist WHERE info LIKE ? AND id <> CONNECTION_ID()',
+          [`SELECT g.stable_id, g.biotype, b.biotype_group, s.synonym%FROM \`${CORE}\`.gene%`],
+        );
+        thread = rows[0]?.id;
+        if (thread === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(thread, 'the core query reached the server').toBeDefined();
+      await root.query(`KILL ${Number(thread)}`);
+      await locker.query('UNLOCK TABLES');
+      const result = await cli.done;
+      expect(result.code, result.stderr).toBe(EXIT.CORE_FAILED);
+      expect(result.stderr).toMatch(/core data from .*homo_sapiens_core_\d+_38/);
+    } finally {
+      await locker.query('UNLOCK TABLES').catch(() => {});
+      await locker.end();
+    }
+    expect(await readFile(join(out, 'current.json'))).toEqual(before);
+  }, 120_000);
+});

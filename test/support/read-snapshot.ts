@@ -1,0 +1,47 @@
+/** Reads what a snapshot holds for a species, through the edge's own index (tests only). */
+import { coveringChunks } from '../../functions/catalog/catalog.ts';
+import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
+import { search, type SearchPage } from '../../functions/name-index/search.ts';
+import { buildTypoIndex } from '../../functions/name-index/typo-index.ts';
+import { assertRoot, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
+
+export interface SpeciesContent {
+  root: SpeciesRoot;
+  chunks: ChunkIndex[];
+  /** Every label in rank order. */
+  labels: string[];
+  /** Stable IDs of a label, joined by spaces. */
+  stableIdsOf(label: string): string | undefined;
+  /** A query as the edge answers it. */
+  search(q: string, limit?: number): Promise<SearchPage>;
+}
+
+const xz = nodeXzDecoder();
+
+export async function readSpecies(get: (key: string) => Promise<Uint8Array | null>, species: string, entry: SpeciesEntry): Promise<SpeciesContent> {
+  const fetch = async (key: string) => {
+    const bytes = await get(key);
+    if (!bytes) throw new Error(`${key} is missing`);
+    return xz.decode(bytes);
+  };
+  const root: unknown = JSON.parse(new TextDecoder().decode(await fetch(entry.root.key)));
+  assertRoot(root, species);
+  const chunks = await Promise.all(root.chunks.map(async (c) => ChunkIndex.fromJson(species, await fetch(c.ref.key))));
+  const byRank = new Map<number, { label: string; ids: string }>();
+  for (const chunk of chunks) {
+    for (let owner = 0; owner < chunk.granks.length; owner++) {
+      byRank.set(chunk.granks[owner]!, { label: chunk.label(owner), ids: chunk.stableIdsOf(owner).join(' ') });
+    }
+  }
+  const ranked = [...byRank.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
+  const ids = new Map(ranked.map((r) => [r.label, r.ids]));
+  const typos = buildTypoIndex(chunks.flatMap((c) => [...c.names()]));
+  return {
+    root,
+    chunks,
+    labels: ranked.map((r) => r.label),
+    stableIdsOf: (label) => ids.get(label),
+    search: (q, limit = 10) => search({ covering: (prefix) => coveringChunks(root, prefix), chunk: async (i) => chunks[i]!, typos: async () => typos }, q, limit),
+  };
+}
