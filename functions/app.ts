@@ -7,20 +7,29 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { SnapshotUnavailableError, UnknownSpeciesError } from './catalog/catalog.ts';
+import { SnapshotUnavailableError, UnknownSpeciesError, type SnapshotCatalog } from './catalog/catalog.ts';
 import { registerDemo } from './demo/route.ts';
 import { ProblemError, badParameter } from './problems.ts';
 import { registerAutocomplete } from './routes/autocomplete.ts';
+import { fastAnswer } from './routes/fast-answer.ts';
 import { registerGeneSuggest } from './routes/gene-suggest.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerSpecies } from './routes/species.ts';
+import { AnswerCache, type SharedAnswers } from './answer-cache.ts';
 import type { Deps } from './routes/suggest.ts';
+import type { Config } from './config.ts';
 
-export type AppDeps = Deps;
+export interface AppDeps {
+  catalog: SnapshotCatalog;
+  config: Config;
+  /** On Workers, the location's Cache API for answers. */
+  shared?: SharedAnswers;
+}
 
 const READ_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
-export function createApp(deps: AppDeps): OpenAPIHono {
+export function createApp(appDeps: AppDeps): OpenAPIHono {
+  const deps: Deps = { ...appDeps, answers: new AnswerCache(appDeps.config.ANSWER_CACHE_MB * 1024 * 1024) };
   const app = new OpenAPIHono({
     defaultHook: (result) => {
       if (!result.success) {
@@ -42,6 +51,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag'] }));
 
+  app.use('/autocomplete', fastAnswer(deps, 'autocomplete', 'q'));
+  app.use('/gene_suggest', fastAnswer(deps, 'gene_suggest', 'query'));
   registerAutocomplete(app, deps);
   registerGeneSuggest(app, deps);
   registerSpecies(app, deps);

@@ -78,12 +78,34 @@ export const manifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** A species' root object: its chunks in key order, each covering keys from `first` to the next one's. */
+/**
+ * A species' root object: its chunks in key order, chunk i holding the keys from `first` (a
+ * separator: the shortest prefix of its first key that sorts after the previous chunk's last
+ * key; '' for chunk 0) up to the next chunk's `first`; and its typo objects, one per first
+ * character (UTF-16 unit) of its names.
+ */
 export interface SpeciesRoot {
   format: typeof FORMAT_VERSION;
   species: string;
   labels: number;
   chunks: { first: string; ref: ObjectRef }[];
+  typos: Record<string, ObjectRef>;
+}
+
+/**
+ * The names (labels and synonyms, not stable IDs) of a species that start with one character,
+ * for the typo fallback: distinct folded keys, sorted and front-coded, and for each key
+ * `counts[i]` references (a kind, 'l' or 's', and the label's rank). The payload of a match is
+ * in the chunk that holds its key.
+ */
+export interface TypoObject {
+  format: typeof FORMAT_VERSION;
+  species: string;
+  first: string;
+  keys: string;
+  counts: number[];
+  kinds: string;
+  granks: number[];
 }
 
 /** Entry kinds, one character each in `Chunk.kinds`. */
@@ -150,6 +172,25 @@ export function assertRoot(value: unknown, species: string): asserts value is Sp
     if (typeof c?.first !== 'string' || !objectRefSchema.safeParse(c.ref).success) fail(what, `chunk ${i} is malformed`);
     if (i === 0 ? c.first !== '' : c.first <= root.chunks![i - 1]!.first) fail(what, 'chunks must start at "" and ascend');
   });
+  if (typeof root.typos !== 'object' || root.typos === null) fail(what, 'typos must be an object');
+  for (const [first, ref] of Object.entries(root.typos)) {
+    if (first.length !== 1 || !objectRefSchema.safeParse(ref).success) fail(what, `typo object ${JSON.stringify(first)} is malformed`);
+  }
+}
+
+/** Checks a parsed typo object's shape; throws FormatError naming what is wrong. */
+export function assertTypos(value: unknown, species: string, first: string): asserts value is TypoObject {
+  const what = `typo object ${JSON.stringify(first)} of ${species}`;
+  const t = value as Partial<TypoObject> | null;
+  if (typeof t !== 'object' || t === null) fail(what, 'not a JSON object');
+  if (t.format !== FORMAT_VERSION) fail(what, `format ${t.format}, expected ${FORMAT_VERSION}`);
+  if (t.species !== species || t.first !== first) fail(what, `holds ${t.species} ${JSON.stringify(t.first)}`);
+  if (typeof t.keys !== 'string' || typeof t.kinds !== 'string' || !/^[ls]*$/.test(t.kinds)) fail(what, 'keys and kinds must be strings');
+  const refs = t.kinds.length;
+  if (!Array.isArray(t.counts) || !t.counts.every((c) => Number.isInteger(c) && c > 0) || t.counts.reduce((a, b) => a + b, 0) !== refs) {
+    fail(what, `counts must add up to ${refs} references`);
+  }
+  if (!isIntArray(t.granks, refs, 2 ** 26)) fail(what, `granks must be ${refs} ranks`);
 }
 
 /** Checks a parsed chunk's shape and internal consistency; throws FormatError naming what is wrong. */

@@ -113,6 +113,23 @@ export class PackedStrings {
     return len < s.length ? -1 : 0;
   }
 
+  /**
+   * Like comparePrefix, from unit `offset` of string i on, against s[from..]: compares string
+   * i's units [offset, offset + s.length - from) with them (shorter compares lower).
+   */
+  comparePrefixAt(i: number, offset: number, s: string, from = 0): number {
+    const text = this.text;
+    const at = this.starts[i]! + offset;
+    const len = this.starts[i + 1]! - 1 - at;
+    const want = s.length - from;
+    const n = len < want ? len : want;
+    for (let j = 0; j < n; j++) {
+      const d = text.charCodeAt(at + j) - s.charCodeAt(from + j);
+      if (d !== 0) return d;
+    }
+    return len < want ? -1 : 0;
+  }
+
   /** Whether string i starts with `s`. */
   startsWith(i: number, s: string): boolean {
     return this.comparePrefix(i, s) === 0;

@@ -11,10 +11,12 @@
  * in Workers a request that awaits another request's promise can be cancelled with it.
  */
 import { assertRoot, keys, manifestSchema, pointerSchema, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { PackedStrings } from '../../snapshot/packed.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
 import { ChunkIndex } from '../name-index/chunk-index.ts';
+import { coveringChunks } from '../name-index/covering.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../name-index/search.ts';
-import { buildTypoIndex, type TypoIndex } from '../name-index/typo-index.ts';
+import { TypoIndex, typoIndexOf } from '../name-index/typo-index.ts';
 import { ByteBudgetLru } from './lru.ts';
 import type { SnapshotSource } from './source.ts';
 
@@ -87,20 +89,8 @@ export interface CatalogHealth {
 
 const decoder = new TextDecoder();
 
-/** Chunks (indexes into root.chunks) holding keys that start with `prefix`. */
-export function coveringChunks(root: SpeciesRoot, prefix: string): number[] {
-  const { chunks } = root;
-  let lo = 0;
-  let hi = chunks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (chunks[mid]!.first <= prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out = [Math.max(0, lo - 1)];
-  for (let i = lo; i < chunks.length && chunks[i]!.first.startsWith(prefix); i++) out.push(i);
-  return out;
-}
+/** The typo index of a first character no name starts with. */
+const EMPTY_TYPOS = new TypoIndex(new PackedStrings('', 0), new Uint32Array(1), new Uint32Array(0));
 
 export class SnapshotCatalog {
   private readonly source: SnapshotSource;
@@ -215,16 +205,11 @@ export class SnapshotCatalog {
     const root = await this.load(entry.root, 'root', species);
     const chunk = (i: number) => this.load(root.chunks[i]!.ref, 'chunk', species);
     return {
-      covering: (prefix) => coveringChunks(root, prefix),
+      covering: (prefix) => coveringChunks(root.chunks, prefix),
       chunk,
-      typos: async () => {
-        const key = `${entry.root.key}#typos`;
-        const cached = this.objects.get(key);
-        if (cached?.kind === 'typos') return cached.value;
-        const chunks = await Promise.all(root.chunks.map((_, i) => chunk(i)));
-        const value = buildTypoIndex(chunks.flatMap((c) => [...c.names()]));
-        this.objects.set(key, { kind: 'typos', species, bytes: value.byteLength, value });
-        return value;
+      typos: async (first) => {
+        const ref = Object.hasOwn(root.typos, first) ? root.typos[first] : undefined;
+        return ref ? this.load(ref, 'typos', species, first) : EMPTY_TYPOS;
       },
     };
   }
@@ -232,22 +217,28 @@ export class SnapshotCatalog {
   /** Loads, verifies and parses one object, or answers it from memory. */
   private async load(ref: ObjectRef, kind: 'root', species: string): Promise<SpeciesRoot>;
   private async load(ref: ObjectRef, kind: 'chunk', species: string): Promise<ChunkIndex>;
-  private async load(ref: ObjectRef, kind: 'root' | 'chunk', species: string): Promise<SpeciesRoot | ChunkIndex> {
+  private async load(ref: ObjectRef, kind: 'typos', species: string, first: string): Promise<TypoIndex>;
+  private async load(ref: ObjectRef, kind: Loaded['kind'], species: string, first = ''): Promise<Loaded['value']> {
     const cached = this.objects.get(ref.key);
-    if (cached) return cached.value as SpeciesRoot | ChunkIndex;
+    if (cached) return cached.value;
     const now = this.now();
     const failure = this.failures.get(ref.key);
     if (failure && now - failure.at < this.retryMs) throw new ObjectError(failure.message);
     let loaded: Loaded;
     try {
       const json = await this.fetchJson(ref);
-      if (kind === 'root') {
-        const value: unknown = JSON.parse(decoder.decode(json));
-        assertRoot(value, species);
-        loaded = { kind, species, bytes: json.byteLength * 2, value };
-      } else {
+      if (kind === 'chunk') {
         const value = ChunkIndex.fromJson(species, json);
         loaded = { kind, species, bytes: value.bytes, value };
+      } else {
+        const parsed: unknown = JSON.parse(decoder.decode(json));
+        if (kind === 'root') {
+          assertRoot(parsed, species);
+          loaded = { kind, species, bytes: json.byteLength * 2, value: parsed };
+        } else {
+          const value = typoIndexOf(parsed, species, first);
+          loaded = { kind, species, bytes: value.byteLength, value };
+        }
       }
     } catch (error) {
       const message = messageOf(error);

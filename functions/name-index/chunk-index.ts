@@ -220,14 +220,6 @@ export class ChunkIndex {
     return null;
   }
 
-  /** The names of this chunk (labels and synonyms, not stable IDs) as sorted (key, kind, grank) triples. */
-  *names(): Generator<[key: string, synonym: boolean, grank: number]> {
-    for (let i = 0; i < this.size; i++) {
-      const kind = this.kinds.charCodeAt(i);
-      if (kind !== ID) yield [this.keys.get(i), kind === SYNONYM, this.granks[this.owners[i]!]!];
-    }
-  }
-
   label(owner: number): string {
     return this.labels.get(owner);
   }

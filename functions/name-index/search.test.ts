@@ -9,12 +9,12 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../snapshot/fold.ts';
 import { compareCodePoints, compareNatural } from '../../snapshot/natural.ts';
-import { chunkJson, speciesChunks } from '../../snapshot/refresh/chunks.ts';
-import { coveringChunks } from '../catalog/catalog.ts';
+import { chunkJson, speciesChunks, typoObjects } from '../../snapshot/refresh/chunks.ts';
+import { coveringChunks } from './covering.ts';
 import { buildSpeciesModel, type CoreGene } from '../../snapshot/refresh/species-model.ts';
 import { ChunkIndex } from './chunk-index.ts';
 import { search, type SpeciesChunks } from './search.ts';
-import { buildTypoIndex } from './typo-index.ts';
+import { typoIndexOf } from './typo-index.ts';
 
 const SPECIES = 'homo_sapiens';
 
@@ -94,13 +94,14 @@ beforeAll(() => {
   const model = buildSpeciesModel(SPECIES, data.rows, data.core);
   const built = speciesChunks(model);
   // Through JSON, as the edge gets them.
-  const chunks = built.map(({ chunk }) => new ChunkIndex(JSON.parse(JSON.stringify(chunk))));
-  const typos = buildTypoIndex(chunks.flatMap((c) => [...c.names()]));
-  const root = { chunks: built.map(({ first }) => ({ first })) } as Parameters<typeof coveringChunks>[0];
+  const through = <T,>(value: T): T => JSON.parse(JSON.stringify(value));
+  const chunks = built.map(({ chunk }) => new ChunkIndex(through(chunk)));
+  const typos = new Map(typoObjects(model).map((t) => [t.first, typoIndexOf(through(t), SPECIES, t.first)]));
+  expect(chunks.length).toBeGreaterThan(20);
   species = {
-    covering: (prefix) => coveringChunks(root, prefix),
+    covering: (prefix) => coveringChunks(built, prefix),
     chunk: async (i) => chunks[i]!,
-    typos: async () => typos,
+    typos: async (first) => typos.get(first)!,
   };
 }, 60_000);
 

@@ -8,7 +8,11 @@
  * a depth-first walk carries the distance rows of the query against each node's prefix and
  * leaves a subtree as soon as no extension can come within the budget.
  */
-import { pack, PackedStrings } from '../../snapshot/packed.ts';
+import { assertTypos, FormatError, KIND } from '../../snapshot/format.ts';
+import { PackedStrings, unpackFrontCoded } from '../../snapshot/packed.ts';
+
+/** Larger than any distance: no prefix on the path is close yet. */
+const NOT_CLOSE = 1 << 20;
 
 /** A name's reference: kind (0 label, 1 synonym) above the label's global rank. */
 const KIND_SCALE = 2 ** 26;
@@ -31,7 +35,18 @@ export class TypoIndex {
   /** Refs of key j: refs[refStart[j] .. refStart[j + 1]). */
   private readonly refStart: Uint32Array;
   private readonly refs: Uint32Array;
+  /** Distance rows by depth, reused across searches (a search never yields). */
   private rows: Int32Array[] = [];
+  // The search under way.
+  private fq = '';
+  private budget = 0;
+  private exclude: (grank: number) => boolean = () => false;
+  /** Best score per label rank in this search: valid where stamp[grank] === epoch. */
+  private stamp = new Uint32Array(0);
+  private best = new Int32Array(0);
+  private bestKey = new Int32Array(0);
+  private touched: number[] = [];
+  private epoch = 0;
 
   constructor(keys: PackedStrings, refStart: Uint32Array, refs: Uint32Array) {
     this.keys = keys;
@@ -50,42 +65,75 @@ export class TypoIndex {
    */
   search(fq: string, budget: number, limit: number, exclude: (grank: number) => boolean): TypoHit[] {
     if (budget <= 0 || limit <= 0 || fq.length === 0) return [];
-    const n = fq.length;
     const [lo, hi] = this.childRange(0, this.keys.length, 0, fq.charCodeAt(0));
     if (lo === hi) return [];
-    const row0 = this.row(0, n);
-    for (let j = 0; j <= n; j++) row0[j] = j;
-    this.step(1, fq, fq.charCodeAt(0), 0);
-    const best = new Map<number, { score: number; hit: TypoHit }>();
-    const emit = (key: number, distance: number, whole: boolean) => {
-      for (let r = this.refStart[key]!; r < this.refStart[key + 1]!; r++) {
-        const ref = this.refs[r]!;
-        const grank = refGrank(ref);
-        if (exclude(grank)) continue;
-        const s = ((distance * 2 + (whole ? 0 : 1)) * 2) * KIND_SCALE + ref;
-        const seen = best.get(grank);
-        if (!seen || s < seen.score) best.set(grank, { score: s, hit: { key, ref, distance, whole } });
-      }
-    };
-    this.walk(1, lo, hi, fq, budget, Number.POSITIVE_INFINITY, emit);
-    return [...best.values()]
-      .sort((a, b) => a.score - b.score)
-      .slice(0, limit)
-      .map((b) => b.hit);
+    this.fq = fq;
+    this.exclude = exclude;
+    this.touched = [];
+    this.epoch++;
+    // One edit by direct lookups; only when that gives fewer than `limit` labels can two-edit
+    // matches rank among the best (closest come first), and only then does the walk run.
+    this.budget = 1;
+    this.oneEdit(lo, hi);
+    if (budget >= 2 && this.touched.length < limit) {
+      this.budget = budget;
+      const row0 = this.row(0);
+      for (let j = 0; j <= fq.length; j++) row0[j] = j;
+      this.step(1, fq.charCodeAt(0), -1);
+      this.walk(1, lo, hi, NOT_CLOSE);
+    }
+    const top = this.touched.sort((a, b) => this.best[a]! - this.best[b]!).slice(0, limit);
+    return top.map((grank) => {
+      const s = this.best[grank]!;
+      const quality = Math.floor(s / (2 * KIND_SCALE));
+      return { key: this.bestKey[grank]!, ref: s % (2 * KIND_SCALE), distance: quality >> 1, whole: (quality & 1) === 0 };
+    });
   }
 
-  private row(depth: number, n: number): Int32Array {
+  /**
+   * Every key within one edit of the query as a prefix, first character kept: along the
+   * query's own path, an edit at position d is a substitution or insertion (a child x of the
+   * node q[0..d) going on with q[d+1..] or q[d..]), a deletion (the node going on with
+   * q[d+1..]) or a transposition (going on with q[d+1] q[d] q[d+2..]). No distance rows.
+   */
+  private oneEdit(lo: number, hi: number): void {
+    const fq = this.fq;
+    const n = fq.length;
+    for (let d = 1; d < n && lo < hi; d++) {
+      this.jump(d, lo, hi, fq, NOT_CLOSE, d + 1);
+      if (d + 1 < n) this.jump(d, lo, hi, fq[d + 1]! + fq[d]! + fq.slice(d + 2), NOT_CLOSE);
+      const own = fq.charCodeAt(d);
+      let next = 0;
+      let nextEnd = 0;
+      let at = lo;
+      if (at < hi && this.keys.lengthOf(at) === d) at++;
+      while (at < hi) {
+        const x = this.keys.unitAt(at, d);
+        const end = this.childEnd(at, hi, d, x);
+        if (x === own) [next, nextEnd] = [at, end];
+        else {
+          this.jump(d + 1, at, end, fq, NOT_CLOSE, d + 1);
+          this.jump(d + 1, at, end, fq, NOT_CLOSE, d);
+        }
+        at = end;
+      }
+      [lo, hi] = [next, nextEnd];
+    }
+  }
+
+  private row(depth: number): Int32Array {
     let row = this.rows[depth];
-    if (!row || row.length < n + 1) this.rows[depth] = row = new Int32Array(n + 1);
+    if (!row || row.length < this.fq.length + 1) this.rows[depth] = row = new Int32Array(this.fq.length + 1);
     return row;
   }
 
-  /** Fills the distance row at `depth` for a prefix ending in `c`, after `prev` (code of the character before it). */
-  private step(depth: number, fq: string, c: number, prev: number): void {
+  /** Fills the distance row at `depth` for a prefix ending in `c` after `prev` (optimal string alignment). */
+  private step(depth: number, c: number, prev: number): void {
+    const fq = this.fq;
     const n = fq.length;
     const up = this.rows[depth - 1]!;
     const upup = depth >= 2 ? this.rows[depth - 2]! : null;
-    const row = this.row(depth, n);
+    const row = this.row(depth);
     row[0] = depth;
     for (let j = 1; j <= n; j++) {
       const q = fq.charCodeAt(j - 1);
@@ -95,31 +143,123 @@ export class TypoIndex {
     }
   }
 
-  private walk(depth: number, lo: number, hi: number, fq: string, budget: number, minPrefix: number, emit: (key: number, d: number, whole: boolean) => void): void {
+  private emit(key: number, distance: number, whole: boolean): void {
+    for (let r = this.refStart[key]!; r < this.refStart[key + 1]!; r++) {
+      const ref = this.refs[r]!;
+      const grank = refGrank(ref);
+      if (this.exclude(grank)) continue;
+      const s = (distance * 2 + (whole ? 0 : 1)) * 2 * KIND_SCALE + ref;
+      if (grank >= this.stamp.length) this.grow(grank + 1);
+      if (this.stamp[grank] !== this.epoch) {
+        this.stamp[grank] = this.epoch;
+        this.touched.push(grank);
+      } else if (s >= this.best[grank]!) continue;
+      this.best[grank] = s;
+      this.bestKey[grank] = key;
+    }
+  }
+
+  private grow(size: number): void {
+    const n = Math.max(size, this.stamp.length * 2);
+    const stamp = new Uint32Array(n);
+    stamp.set(this.stamp);
+    const best = new Int32Array(n);
+    best.set(this.best);
+    const bestKey = new Int32Array(n);
+    bestKey.set(this.bestKey);
+    this.stamp = stamp;
+    this.best = best;
+    this.bestKey = bestKey;
+  }
+
+  /**
+   * Node: the keys [lo, hi) sharing their first `depth` units, whose distance row is
+   * rows[depth]; `minPrefix` is the least distance of any shorter prefix on the path.
+   */
+  private walk(depth: number, lo: number, hi: number, minPrefix: number): void {
+    const fq = this.fq;
     const n = fq.length;
+    const budget = this.budget;
     const row = this.rows[depth]!;
     const dist = row[n]!;
     const closest = Math.min(minPrefix, dist);
-    // Later rows only grow from the two last ones (transpositions reach back two).
-    let floor = Number.POSITIVE_INFINITY;
-    for (let j = 0; j <= n; j++) floor = Math.min(floor, row[j]!, this.rows[depth - 1]![j]!);
-    if (floor > budget) {
-      // Nothing below gets closer: every key here matches (if at all) by a prefix only.
-      if (closest <= budget) for (let key = lo; key < hi; key++) emit(key, closest, false);
-      return;
-    }
+    // Every key below has this prefix, so matches at least this closely (by a prefix only,
+    // unless the walk below finds better); emitted once, where the path first gets this close.
+    if (closest <= budget && closest < minPrefix) for (let key = lo; key < hi; key++) this.emit(key, closest, false);
     if (lo < hi && this.keys.lengthOf(lo) === depth) {
-      if (closest <= budget) emit(lo, closest, dist === closest);
+      if (closest <= budget && dist === closest) this.emit(lo, closest, true);
       lo++;
     }
-    const prev = lo < hi ? this.keys.unitAt(lo, depth - 1) : -1;
-    while (lo < hi) {
-      const c = this.keys.unitAt(lo, depth);
-      const [, end] = this.childRange(lo, hi, depth, c);
-      this.step(depth + 1, fq, c, prev);
-      this.walk(depth + 1, lo, end, fq, budget, closest, emit);
-      lo = end;
+    if (lo === hi) return;
+    let rowMin = row[0]!;
+    for (let j = 1; j <= n; j++) if (row[j]! < rowMin) rowMin = row[j]!;
+    const prev = this.keys.unitAt(lo, depth - 1);
+    if (rowMin < budget) {
+      // Edits left: every child may stay within the budget.
+      while (lo < hi) {
+        const c = this.keys.unitAt(lo, depth);
+        const end = this.childEnd(lo, hi, depth, c);
+        this.step(depth + 1, c, prev);
+        this.walk(depth + 1, lo, end, closest);
+        lo = end;
+      }
+      return;
     }
+    // No edit left. From a column at the budget only the rest of the query, matched exactly,
+    // stays within it: look that up at once. A transposition completing from the row before
+    // is the one other way on.
+    const up = this.rows[depth - 1]!;
+    for (let j = 0; j < n; j++) {
+      if (row[j] === budget) this.jump(depth, lo, hi, fq, closest, j);
+      if (j >= 1 && up[j - 1]! + 1 <= budget && fq.charCodeAt(j) === prev && row[j - 1] !== budget) {
+        const c = fq.charCodeAt(j - 1);
+        const [from, to] = this.childRange(lo, hi, depth, c);
+        if (from === to) continue;
+        this.step(depth + 1, c, prev);
+        this.walk(depth + 1, from, to, closest);
+      }
+    }
+  }
+
+  /**
+   * The keys in [lo, hi) (sharing their first `depth` units) that go on with rest[from..],
+   * reached at exactly the budget: each matches by that prefix, and the one that is nothing
+   * more matches whole. Most of these ranges are empty: one bisection tells.
+   */
+  private jump(depth: number, lo: number, hi: number, rest: string, closest: number, from = 0): void {
+    const keys = this.keys;
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (keys.comparePrefixAt(mid, depth, rest, from) < 0) a = mid + 1;
+      else b = mid;
+    }
+    if (a === hi || keys.comparePrefixAt(a, depth, rest, from) !== 0) return;
+    const start = a;
+    let end = a + 1;
+    while (end < hi && keys.comparePrefixAt(end, depth, rest, from) === 0) end++;
+    const budget = this.budget;
+    if (budget < closest) for (let key = start; key < end; key++) this.emit(key, budget, false);
+    if (budget <= closest && keys.lengthOf(start) === depth + rest.length - from) this.emit(start, budget, true);
+  }
+
+  /** The end of the child starting at `lo` whose unit at `depth` is `c`: a gallop, then a bisection (children are mostly small). */
+  private childEnd(lo: number, hi: number, depth: number, c: number): number {
+    const keys = this.keys;
+    let step = 1;
+    let a = lo + 1;
+    let b = a;
+    while (b < hi && keys.unitAt(b, depth) === c) {
+      a = b + 1;
+      b = Math.min(lo + (step *= 2), hi);
+    }
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (keys.unitAt(mid, depth) === c) a = mid + 1;
+      else b = mid;
+    }
+    return a;
   }
 
   /** Keys in [lo, hi) (sharing their first `depth` units) whose unit at `depth` is `c`. */
@@ -143,18 +283,18 @@ export class TypoIndex {
   }
 }
 
-/** Builds a typo index from names sorted by key (equal keys adjacent). */
-export function buildTypoIndex(names: Iterable<[key: string, synonym: boolean, grank: number]>): TypoIndex {
-  const keys: string[] = [];
-  const refStart: number[] = [];
-  const refs: number[] = [];
-  for (const [key, synonym, grank] of names) {
-    if (keys[keys.length - 1] !== key) {
-      keys.push(key);
-      refStart.push(refs.length);
-    }
-    refs.push(typoRef(synonym ? 1 : 0, grank));
+/** The typo index of a typo object (snapshot/format.ts `TypoObject`), validated. */
+export function typoIndexOf(value: unknown, species: string, first: string): TypoIndex {
+  assertTypos(value, species, first);
+  let keys: PackedStrings;
+  try {
+    keys = new PackedStrings(unpackFrontCoded(value.keys, value.counts.length), value.counts.length);
+  } catch (error) {
+    throw new FormatError(`typo object ${JSON.stringify(first)} of ${species}: ${(error as Error).message}`);
   }
-  refStart.push(refs.length);
-  return new TypoIndex(new PackedStrings(pack(keys), keys.length), Uint32Array.from(refStart), Uint32Array.from(refs));
+  const refStart = new Uint32Array(value.counts.length + 1);
+  for (let i = 0; i < value.counts.length; i++) refStart[i + 1] = refStart[i]! + value.counts[i]!;
+  const refs = new Uint32Array(value.kinds.length);
+  for (let r = 0; r < refs.length; r++) refs[r] = typoRef(value.kinds[r] === KIND.SYNONYM ? 1 : 0, value.granks[r]!);
+  return new TypoIndex(keys, refStart, refs);
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirStore } from '../../snapshot/refresh/dir-store.ts';
-import { keys } from '../../snapshot/format.ts';
+import { FORMAT_VERSION, keys } from '../../snapshot/format.ts';
 import { S3Store } from '../../snapshot/refresh/s3-store.ts';
 import { buildSnapshotDir } from '../../test/support/sample.ts';
 import { S3_CREDENTIALS, startS3, type TestS3 } from '../../test/support/s3.ts';
@@ -66,7 +66,7 @@ async function brc(env: Record<string, string>): Promise<{ description: string; 
     const response = await node.app.request('/autocomplete?species=homo_sapiens&q=BRC');
     expect(response.status).toBe(200);
     const body = await response.json();
-    return { description: node.source.description, labels: body.suggestions.map((s: { label: string }) => s.label) };
+    return { description: node.source.description, labels: body.suggestions.slice(0, 4).map((s: { label: string }) => s.label) };
   } finally {
     node.dispose();
   }
@@ -117,7 +117,7 @@ describe('rollback (docs/deploy.md)', () => {
       expect(newer.species).toHaveLength(1);
       expect(newer.snapshot).not.toBe(older.version);
       // The documented procedure: a pointer naming the older version and its manifest.
-      const pointer = { format: 1, version: older.version, manifest: `v/${older.version}/manifest.json`, published: new Date().toISOString() };
+      const pointer = { format: FORMAT_VERSION, version: older.version, manifest: `v/${older.version}/manifest.json`, published: new Date().toISOString() };
       await writeFile(join(two, keys.pointer), JSON.stringify(pointer));
       await expect.poll(async () => (await species()).snapshot, { timeout: 10_000, interval: 250 }).toBe(older.version);
       expect((await species()).species).toHaveLength(2);

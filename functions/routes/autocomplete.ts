@@ -6,19 +6,20 @@ export function registerAutocomplete(app: OpenAPIHono, deps: Deps): void {
   const route = createRoute({
     method: 'get',
     path: '/autocomplete',
-    summary: 'Gene labels of a species that start with a prefix, best first',
+    summary: 'Genes of a species whose label, synonym or stable ID starts with what was typed, best first',
     request: { query: querySchemas(deps.config).autocomplete },
     responses: {
-      200: { description: 'Suggestions, exact match first, then natural order.', content: { 'application/json': { schema: autocompleteSchema } } },
+      200: {
+        description:
+          'Suggestions in tiers: exact label, exact synonym (3+ characters), label prefix, synonym prefix, stable ID (6+ characters); within a tier coding genes first, then other, then pseudogenes, each in natural order. When these are fewer than `limit` and the query has 4+ characters, names one edit away (two from 8 characters) follow as `typo` matches.',
+        content: { 'application/json': { schema: autocompleteSchema } },
+      },
       304: { description: 'Not modified since the ETag given in If-None-Match.' },
       ...problemResponses,
     },
   });
   app.openapi(route, async (c) => {
     const { species, q, limit } = c.req.valid('query');
-    const outcome = await suggest(deps, c, species, q, limit);
-    if (outcome.kind === 'not-modified') return outcome.response;
-    const { page, version } = outcome;
-    return c.json({ species: outcome.species, q, total: page.total, suggestions: page.suggestions, snapshot: version }, 200, outcome.headers);
+    return suggest(deps, c, { route: 'autocomplete', species, q, limit }) as never;
   });
 }

@@ -12,7 +12,7 @@ export function registerGeneSuggest(app: OpenAPIHono, deps: Deps): void {
     responses: {
       200: {
         description: 'Labels, best first.',
-        content: { 'application/json': { schema: z.array(z.string()).openapi({ example: ['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1'] }) } },
+        content: { 'application/json': { schema: z.array(z.string()).openapi({ example: ['ERBB2', 'HERC2', 'HES2'] }) } },
       },
       304: { description: 'Not modified since the ETag given in If-None-Match.' },
       ...problemResponses,
@@ -20,8 +20,6 @@ export function registerGeneSuggest(app: OpenAPIHono, deps: Deps): void {
   });
   app.openapi(route, async (c) => {
     const { species, query, limit } = c.req.valid('query');
-    const outcome = await suggest(deps, c, species, query, limit);
-    if (outcome.kind === 'not-modified') return outcome.response;
-    return c.json(outcome.page.suggestions.map((s) => s.label), 200, outcome.headers);
+    return suggest(deps, c, { route: 'gene_suggest', species, q: query, limit }) as never;
   });
 }

@@ -5,7 +5,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Config } from '../config.ts';
 
-const MAX_QUERY_LENGTH = 100;
+/** The longest species or query accepted (characters, after trimming). */
+export const MAX_PARAMETER_LENGTH = 100;
 
 /** A repeated parameter arrives as an array: say so rather than "expected string". */
 const textParameter = (name: string) =>
@@ -14,15 +15,18 @@ const textParameter = (name: string) =>
 const species = textParameter('species')
   .trim()
   .min(1, 'species is required')
-  .max(100, 'species must be at most 100 characters')
+  .max(MAX_PARAMETER_LENGTH, `species must be at most ${MAX_PARAMETER_LENGTH} characters`)
   .openapi({ description: 'Ensembl species name; case-insensitive, spaces read as underscores.', example: 'homo_sapiens' });
 
 const prefix = (name: string) =>
   textParameter(name)
     .trim()
     .min(1, `${name} must not be blank`)
-    .max(MAX_QUERY_LENGTH, `${name} must be at most ${MAX_QUERY_LENGTH} characters`)
-    .openapi({ description: 'The prefix typed so far (matched case- and accent-insensitively).', example: 'BRC' });
+    .max(MAX_PARAMETER_LENGTH, `${name} must be at most ${MAX_PARAMETER_LENGTH} characters`)
+    .openapi({
+      description: 'What was typed so far: the start of a gene label, synonym or previous symbol, or a stable ID (a version suffix is ignored). Case- and accent-insensitive.',
+      example: 'HER2',
+    });
 
 const limit = (config: Config) =>
   z
@@ -43,7 +47,7 @@ const limit = (config: Config) =>
       maximum: config.MAX_LIMIT,
       default: config.DEFAULT_LIMIT,
       description: 'How many suggestions to return.',
-      example: config.DEFAULT_LIMIT,
+      example: 3,
     });
 
 export function querySchemas(config: Config) {
@@ -59,7 +63,7 @@ export const suggestionSchema = z
     stable_ids: z.array(z.string()).openapi({ example: ['ENSG00000141736'] }),
     locations: z
       .array(z.string().nullable())
-      .openapi({ description: '`chromosome:start-end` of each stable ID, null where unknown.', example: ['17:39687914-39730426'] }),
+      .openapi({ description: '`chromosome:start-end` of each stable ID, null where unknown.', example: ['17:39700063-39728658'] }),
     biotype: z.string().nullable().openapi({ description: "The gene's biotype (Ensembl), null where unknown.", example: 'protein_coding' }),
     match: z
       .object({
@@ -89,13 +93,18 @@ export const autocompleteSchema = z
   .openapi('Autocomplete', {
     example: {
       species: 'homo_sapiens',
-      q: 'BRC',
-      total: 4,
+      q: 'HER2',
+      total: 1,
       suggestions: [
-        { label: 'BRCA1', stable_ids: ['ENSG00000012048'], locations: ['17:43044294-43125364'] },
-        { label: 'BRCA2', stable_ids: ['ENSG00000139618'], locations: ['13:32315507-32400268'] },
-        { label: 'BRCC3', stable_ids: ['ENSG00000185515'], locations: ['X:155071419-155123074'] },
-        { label: 'BRCC3P1', stable_ids: ['ENSG00000251667'], locations: [null] },
+        { label: 'ERBB2', stable_ids: ['ENSG00000141736'], locations: ['17:39700063-39728658'], biotype: 'protein_coding', match: { kind: 'synonym', text: 'HER2' } },
+        {
+          label: 'HERC2',
+          stable_ids: ['ENSG00000128731', 'ENSG00000276802', 'ENSG00000277278'],
+          locations: ['15:22494850-22579725', '15:22494850-22579725', '15:22494850-22579725'],
+          biotype: 'protein_coding',
+          match: { kind: 'typo', text: 'HERC2' },
+        },
+        { label: 'HES2', stable_ids: ['ENSG00000069812'], locations: ['1:6415233-6419919'], biotype: 'protein_coding', match: { kind: 'typo', text: 'HES2' } },
       ],
       snapshot: EXAMPLE_VERSION,
     },
@@ -147,9 +156,9 @@ export const healthSchema = z
         source: { kind: 'tsv', database: null, release: null },
         species: 19,
       },
-      loaded_species: [{ species: 'homo_sapiens', objects: 2, bytes: 7100797 }],
-      memory_bytes: 7100797,
-      xz_memory_bytes: 2621440,
+      loaded_species: [{ species: 'homo_sapiens', objects: 4, bytes: 582219 }],
+      memory_bytes: 582219,
+      xz_memory_bytes: 720896,
       errors: [],
     },
   });

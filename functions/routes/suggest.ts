@@ -1,30 +1,71 @@
-/** The lookup shared by /autocomplete and /gene_suggest, including the 304 short cut. */
+/**
+ * The lookup shared by /autocomplete and /gene_suggest: the 304 short cut, then the answer
+ * caches (this isolate's, then the location's), then the index. Bodies are built here, once,
+ * so a cached answer is returned as the very bytes the index path produced.
+ */
 import type { Context } from 'hono';
 import { canonicalSpecies } from '../../snapshot/fold.ts';
+import { answerKey, type AnswerCache, type AnswerRoute, type SharedAnswers } from '../answer-cache.ts';
 import { SnapshotCatalog, UnknownSpeciesError } from '../catalog/catalog.ts';
-import type { SearchPage } from '../name-index/search.ts';
 import type { Config } from '../config.ts';
 import { cacheHeaders, etagFor, matchesIfNoneMatch } from '../http-cache.ts';
+import type { SearchPage } from '../name-index/search.ts';
 
 export interface Deps {
   catalog: SnapshotCatalog;
   config: Config;
+  answers: AnswerCache;
+  /** On Workers, the location's Cache API. */
+  shared?: SharedAnswers;
 }
 
-export type SuggestOutcome =
-  | { kind: 'not-modified'; response: Response }
-  | { kind: 'page'; species: string; version: string; page: SearchPage; headers: Record<string, string> };
+export interface SuggestRequest {
+  route: AnswerRoute;
+  species: string;
+  q: string;
+  limit: number;
+}
 
-export async function suggest(deps: Deps, c: Context, speciesParam: string, q: string, limit: number): Promise<SuggestOutcome> {
-  const species = canonicalSpecies(speciesParam);
+export const JSON_TYPE = 'application/json';
+
+function render(route: AnswerRoute, species: string, q: string, page: SearchPage, version: string): string {
+  if (route === 'gene_suggest') return JSON.stringify(page.suggestions.map((s) => s.label));
+  return JSON.stringify({ species, q, total: page.total, suggestions: page.suggestions, snapshot: version });
+}
+
+function answer(deps: Deps, body: string, version: string): Response {
+  return new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE, ...cacheHeaders(deps.config, etagFor(version)) } });
+}
+
+/** The answer of this isolate's cache, if it has it for the current version: no await beyond the pointer. */
+export async function cachedAnswer(deps: Deps, request: SuggestRequest): Promise<Response | null> {
+  const { manifest } = await deps.catalog.snapshot();
+  const body = deps.answers.get(answerKey(manifest.version, request.route, canonicalSpecies(request.species), request.q, request.limit));
+  return body === undefined ? null : answer(deps, body, manifest.version);
+}
+
+export async function suggest(deps: Deps, c: Context, request: SuggestRequest): Promise<Response> {
+  const { route, q, limit } = request;
+  const species = canonicalSpecies(request.species);
   const { manifest } = await deps.catalog.snapshot();
   if (!SnapshotCatalog.hasSpecies(manifest, species)) throw new UnknownSpeciesError(species);
-  const headers = cacheHeaders(deps.config, etagFor(manifest.version));
   // Answer a revalidation before loading anything: the version alone decides.
-  if (matchesIfNoneMatch(c.req.header('if-none-match'), headers.etag!)) {
-    return { kind: 'not-modified', response: new Response(null, { status: 304, headers }) };
+  if (matchesIfNoneMatch(c.req.header('if-none-match'), etagFor(manifest.version))) {
+    return new Response(null, { status: 304, headers: cacheHeaders(deps.config, etagFor(manifest.version)) });
   }
-  // A failed reload may leave the previous version serving; the answer then names it.
+  const key = answerKey(manifest.version, route, species, q, limit);
+  const cached = deps.answers.get(key) ?? (await deps.shared?.get(key)) ?? undefined;
+  if (cached !== undefined) {
+    deps.answers.set(key, cached);
+    return answer(deps, cached, manifest.version);
+  }
+  // A failed load may leave the species' previous version answering; the answer then names it
+  // and is not cached under the current one.
   const { page, version } = await deps.catalog.search(species, q, limit);
-  return { kind: 'page', species, version, page, headers: cacheHeaders(deps.config, etagFor(version)) };
+  const body = render(route, species, q, page, version);
+  if (version === manifest.version) {
+    deps.answers.set(key, body);
+    deps.shared?.put(key, body, (work) => c.executionCtx.waitUntil(work));
+  }
+  return answer(deps, body, version);
 }

@@ -1,14 +1,18 @@
 /**
- * A species model → the chunk JSON the edge loads (snapshot/format.ts `Chunk`), with the
- * precomputed answers of prefixes whose runs are too long to scan per query.
+ * A species model → the objects the edge loads (snapshot/format.ts): chunks of at most about
+ * CHUNK_ENTRIES keys, cut where neighbouring keys share the shortest prefix; the precomputed
+ * answers of prefixes whose runs are too long to scan per query or cross a cut; and the typo
+ * objects, one per first character.
  */
-import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
-import { rankCandidates } from '../../functions/name-index/chunk-index.ts';
+import { ChunkIndex, rankCandidates } from '../../functions/name-index/chunk-index.ts';
+import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
-import { FORMAT_VERSION, KIND, type Chunk } from '../format.ts';
+import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
 import { pack, packFrontCoded } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
 
+/** Keys per chunk, at most (a run of equal keys is never split): ~60 KB of JSON, ~2 ms to load at the edge. */
+export const CHUNK_ENTRIES = 2048;
 /** Runs longer than this get a precomputed answer: scanning them per query would cost more. */
 export const BROAD_RUN = 64;
 /** Hits a precomputed answer holds: DEFAULT_LIMIT's default; larger limits scan. */
@@ -92,10 +96,99 @@ export function runLength(full: ChunkIndex, prefix: string): number {
   return to - from;
 }
 
-/** The species' chunks in key order, each with the first key it covers ('' for the first). */
-export function speciesChunks(model: SpeciesModel): { first: string; chunk: Chunk }[] {
+function lcp(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * Where to cut sorted entries into chunks: [0, c1, …, n]. Each chunk holds between half and
+ * all of `max` entries (but for the last, and for runs of one key, which stay whole), cut
+ * between the two neighbours there that share the shortest prefix, so that few prefixes
+ * straddle a cut.
+ */
+export function cutPoints(entries: readonly Entry[], max = CHUNK_ENTRIES): number[] {
+  const cuts = [0];
+  let start = 0;
+  while (entries.length - start > max) {
+    let best = -1;
+    let bestShared = Number.POSITIVE_INFINITY;
+    for (let i = start + max; i >= start + Math.ceil(max / 2); i--) {
+      const a = entries[i - 1]!.key;
+      const b = entries[i]!.key;
+      if (a === b) continue;
+      const shared = lcp(a, b);
+      if (shared < bestShared) [best, bestShared] = [i, shared];
+    }
+    if (best < 0) {
+      best = start + max;
+      while (best < entries.length && entries[best]!.key === entries[best - 1]!.key) best++;
+    }
+    cuts.push(best);
+    start = best;
+  }
+  if (start < entries.length || entries.length === 0) cuts.push(entries.length);
+  return cuts;
+}
+
+/** The separator before entry `at`: the shortest prefix of its key that sorts after the key before. */
+function separator(entries: readonly Entry[], at: number): string {
+  const key = entries[at]!.key;
+  return key.slice(0, lcp(entries[at - 1]!.key, key) + 1);
+}
+
+/** Prefixes whose runs cross the cut before `at`: the prefixes its two neighbours share. */
+function straddling(entries: readonly Entry[], at: number): string[] {
+  const key = entries[at]!.key;
+  const shared = lcp(entries[at - 1]!.key, key);
+  return Array.from({ length: shared }, (_, i) => key.slice(0, i + 1));
+}
+
+/** The species' chunks in key order, each with its separator ('' for the first). */
+export function speciesChunks(model: SpeciesModel, max = CHUNK_ENTRIES): { first: string; chunk: Chunk }[] {
+  const { entries } = model;
+  const cuts = cutPoints(entries, max);
+  const firsts = cuts.slice(0, -1).map((at, i) => ({ first: i === 0 ? '' : separator(entries, at) }));
   const full = fullIndex(model);
-  const answers = new Map<string, Answer>();
-  for (const prefix of broadPrefixes(model.entries)) answers.set(prefix, answerOf(full, prefix));
-  return [{ first: '', chunk: chunkJson(model, model.entries, answers) }];
+  const answers = firsts.map(() => new Map<string, Answer>());
+  const prefixes = new Set(broadPrefixes(entries));
+  for (const at of cuts.slice(1, -1)) for (const prefix of straddling(entries, at)) prefixes.add(prefix);
+  for (const prefix of prefixes) {
+    // Stored where a reader looks: the first chunk of the range the query reads.
+    const home = coveringChunks(firsts, rangePrefix(parseQuery(prefix)))[0]!;
+    answers[home]!.set(prefix, answerOf(full, prefix));
+  }
+  return firsts.map(({ first }, i) => ({ first, chunk: chunkJson(model, entries.slice(cuts[i], cuts[i + 1]), answers[i]) }));
+}
+
+/** The typo objects: the names (labels, synonyms) of each first character. */
+export function typoObjects(model: SpeciesModel): TypoObject[] {
+  const byFirst = new Map<string, Entry[]>();
+  for (const e of model.entries) {
+    if (e.kind === KIND.ID) continue;
+    const first = e.key[0]!;
+    (byFirst.get(first) ?? byFirst.set(first, []).get(first)!).push(e);
+  }
+  return [...byFirst].map(([first, names]) => {
+    const keys: string[] = [];
+    const counts: number[] = [];
+    for (const e of names) {
+      if (keys[keys.length - 1] === e.key) counts[counts.length - 1]!++;
+      else {
+        keys.push(e.key);
+        counts.push(1);
+      }
+    }
+    return {
+      format: FORMAT_VERSION,
+      species: model.species,
+      first,
+      keys: packFrontCoded(keys),
+      counts,
+      kinds: names.map((e) => e.kind).join(''),
+      granks: names.map((e) => e.grank),
+    };
+  });
 }

@@ -29,7 +29,9 @@ describe('encodeSpecies', () => {
     }
     const root = json(encoded.objects.at(-1)!.bytes!);
     assertRoot(root, 'homo_sapiens');
-    expect(root.chunks.map((c) => c.ref)).toEqual(encoded.objects.slice(0, -1).map((o) => o.ref));
+    // Its chunks, then a typo object per first character of a name (b for BRCA1, i for IRIS).
+    expect([...root.chunks.map((c) => c.ref), ...Object.values(root.typos)]).toEqual(encoded.objects.slice(0, -1).map((o) => o.ref));
+    expect(Object.keys(root.typos).sort()).toEqual(['b', 'i']);
     const chunk = ChunkIndex.fromJson('homo_sapiens', xz.decode(encoded.objects[0]!.bytes!));
     expect(chunk.label(0)).toBe('BRCA1');
     expect(chunk.biotypeOf(0)).toBe('protein_coding');

@@ -3,9 +3,9 @@
  * their sizes and SHA-256, named by the SHA-256 of their JSON. Node only.
  */
 import { createHash } from 'node:crypto';
-import { FORMAT_VERSION, keys, OBJECT_HASH_LENGTH, type Chunk, type ObjectRef, type SpeciesRoot } from '../format.ts';
+import { FORMAT_VERSION, keys, OBJECT_HASH_LENGTH, type Chunk, type ObjectRef, type SpeciesRoot, type TypoObject } from '../format.ts';
 import type { XzDecoder } from '../unxz.ts';
-import { speciesChunks } from './chunks.ts';
+import { speciesChunks, typoObjects } from './chunks.ts';
 import type { SpeciesModel } from './species-model.ts';
 import { xzCompress, type XzOptions } from './xz-encode.ts';
 
@@ -40,7 +40,7 @@ export interface EncodeOptions extends XzOptions {
 }
 
 /** Encodes one JSON value as an object of `species`, or finds it among the known ones. */
-export async function encodeObject(species: string, value: Chunk | SpeciesRoot, options: EncodeOptions): Promise<EncodedObject> {
+export async function encodeObject(species: string, value: Chunk | SpeciesRoot | TypoObject, options: EncodeOptions): Promise<EncodedObject> {
   const json = new TextEncoder().encode(JSON.stringify(value));
   const hash = sha256Hex(json).slice(0, OBJECT_HASH_LENGTH);
   const known = options.known?.get(hash);
@@ -55,14 +55,22 @@ export async function encodeObject(species: string, value: Chunk | SpeciesRoot, 
 
 export async function encodeSpecies(model: SpeciesModel, core: { source: string } | null, options: EncodeOptions): Promise<EncodedSpecies> {
   const chunks = speciesChunks(model);
+  const typos = typoObjects(model);
   const objects: EncodedObject[] = [];
-  for (const { chunk } of chunks) objects.push(await encodeObject(model.species, chunk, options));
+  const encode = async (value: Chunk | TypoObject) => {
+    const object = await encodeObject(model.species, value, options);
+    objects.push(object);
+    return object.ref;
+  };
   const root: SpeciesRoot = {
     format: FORMAT_VERSION,
     species: model.species,
     labels: model.labels.length,
-    chunks: chunks.map(({ first }, i) => ({ first, ref: objects[i]!.ref })),
+    chunks: [],
+    typos: {},
   };
+  for (const { first, chunk } of chunks) root.chunks.push({ first, ref: await encode(chunk) });
+  for (const typo of typos) root.typos[typo.first] = await encode(typo);
   const rootObject = await encodeObject(model.species, root, options);
   objects.push(rootObject);
   return {

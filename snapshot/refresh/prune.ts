@@ -84,7 +84,7 @@ export async function pruneVersions(store: ObjectStore, options: PruneOptions): 
   return { kept, deleted, objects: doomed.length };
 }
 
-/** Every object the manifests of `versions` refer to: their species' roots and the chunks those list. */
+/** Every object the manifests of `versions` refer to: their species' roots and the chunks and typo objects those list. */
 async function liveObjects(store: ObjectStore, versions: string[]): Promise<Set<string>> {
   const live = new Set<string>();
   const xz = nodeXzDecoder();
@@ -101,6 +101,7 @@ async function liveObjects(store: ObjectStore, versions: string[]): Promise<Set<
       const root: unknown = JSON.parse(new TextDecoder().decode(xz.decode(await read(entry.root.key))));
       assertRoot(root, species);
       for (const chunk of root.chunks) live.add(chunk.ref.key);
+      for (const typo of Object.values(root.typos)) live.add(typo.key);
     }
   }
   return live;

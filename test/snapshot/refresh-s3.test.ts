@@ -117,9 +117,12 @@ describe('publishing to S3', () => {
     expect((await getObject(`cli/${entry.root.key}`))!.byteLength).toBe(entry.root.bytes);
     const human = await readSpecies((key) => getObject(`cli/${key}`), 'homo_sapiens', entry);
     expect(human.labels.filter((l) => l.startsWith('BRC')).slice(0, 4)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
-    // The manifest and every species' root and chunks, all under the new version.
+    // The manifest and every species' root, chunks and typo objects, all under the new version.
     let objects = 1;
-    for (const [species, e] of Object.entries(manifest.species)) objects += 1 + (await readSpecies((key) => getObject(`cli/${key}`), species, e)).root.chunks.length;
+    for (const [species, e] of Object.entries(manifest.species)) {
+      const { root } = await readSpecies((key) => getObject(`cli/${key}`), species, e);
+      objects += 1 + root.chunks.length + Object.keys(root.typos).length;
+    }
     expect(await listKeys(`cli/v/${pointer.version}/`)).toHaveLength(objects);
   });
 
@@ -152,7 +155,7 @@ describe('publishing to S3', () => {
     const summary = JSON.parse(forced.stdout);
     expect(summary.guard).toMatchObject({ ok: false, forced: true });
     expect(json(await getObject('guard/current.json')).version).toBe(summary.version);
-  });
+  }, 180_000);
 
   it('prunes old versions with --keep, never the current one or the one before', async () => {
     const published: string[] = [];

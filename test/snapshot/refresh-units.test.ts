@@ -95,7 +95,7 @@ describe('pruning objects that later versions refer to', () => {
       const rootKey = keys.object(current, 'homo_sapiens', '33'.repeat(16));
       await store.put(shared, new Uint8Array([1]));
       await store.put(unused, new Uint8Array([2]));
-      const root = { format: FORMAT_VERSION, species: 'homo_sapiens', labels: 1, chunks: [{ first: '', ref: ref(shared) }] };
+      const root = { format: FORMAT_VERSION, species: 'homo_sapiens', labels: 1, chunks: [{ first: '', ref: ref(shared) }], typos: {} };
       await store.put(rootKey, await xzCompress(new TextEncoder().encode(JSON.stringify(root))));
       await store.put(keys.manifest(old), emptyManifest(old));
       await store.put(keys.manifest(previous), emptyManifest(previous));

@@ -1,8 +1,8 @@
 /** Reads what a snapshot holds for a species, through the edge's own index (tests only). */
-import { coveringChunks } from '../../functions/catalog/catalog.ts';
+import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { search, type SearchPage } from '../../functions/name-index/search.ts';
-import { buildTypoIndex } from '../../functions/name-index/typo-index.ts';
+import { typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
 import { assertRoot, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 
@@ -36,12 +36,13 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
   }
   const ranked = [...byRank.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
   const ids = new Map(ranked.map((r) => [r.label, r.ids]));
-  const typos = buildTypoIndex(chunks.flatMap((c) => [...c.names()]));
+  const typos = new Map<string, TypoIndex>();
+  for (const [first, ref] of Object.entries(root.typos)) typos.set(first, typoIndexOf(JSON.parse(new TextDecoder().decode(await fetch(ref.key))), species, first));
   return {
     root,
     chunks,
     labels: ranked.map((r) => r.label),
     stableIdsOf: (label) => ids.get(label),
-    search: (q, limit = 10) => search({ covering: (prefix) => coveringChunks(root, prefix), chunk: async (i) => chunks[i]!, typos: async () => typos }, q, limit),
+    search: (q, limit = 10) => search({ covering: (prefix) => coveringChunks(root.chunks, prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first)! }, q, limit),
   };
 }

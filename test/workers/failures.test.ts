@@ -55,7 +55,7 @@ async function replaceRoot(prefix: string, version: string, species: string, byt
 }
 
 const humanRoot = (version: string) => bytesOf(fixture.objects[rootKey(version, 'homo_sapiens')]!);
-/** The human chunk of a version (the sample's human species fits one chunk). */
+/** The first chunk of the human species in a version. */
 const humanChunk = (version: string) => {
   const root = JSON.parse(new TextDecoder().decode(decoder.decode(humanRoot(version))));
   return bytesOf(fixture.objects[root.chunks[0].ref.key]!);
@@ -141,12 +141,12 @@ describe('xz decoding in workerd', () => {
     const shard = humanChunk(v1);
     const json = JSON.parse(new TextDecoder().decode(decoder.decode(shard)));
     expect(json.species).toBe('homo_sapiens');
-    expect(json.granks).toHaveLength(36609);
+    expect(json.granks.length).toBeGreaterThan(100);
     expect(() => decoder.decode(shard.slice(0, shard.byteLength / 2))).toThrow(XzError);
     expect(() => decoder.decode(shard.map((x, i) => (i === 3000 ? x ^ 0x55 : x)))).toThrow(XzError);
     expect(() => decoder.decode(new TextEncoder().encode('not xz at all'))).toThrow(XzError);
     // The decoder stays usable after errors.
-    expect(decoder.decode(shard).byteLength).toBeGreaterThan(1_000_000);
+    expect(decoder.decode(shard).byteLength).toBeGreaterThan(10_000);
     // A dictionary fitted to the shard keeps the WASM memory small.
     expect(decoder.memoryBytes).toBeLessThan(8 << 20);
   });
