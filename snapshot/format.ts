@@ -58,6 +58,10 @@ export const speciesEntrySchema = z.object({
   /** Where synonyms and biotypes came from (a core database, a file), or null: labels only. */
   core: z.object({ source: z.string() }).nullable(),
   root: objectRefSchema,
+  /** The species' objects (root, chunks, typo objects): how many, and their sizes in all. */
+  objects: z.object({ count: z.number().int().positive(), bytes: z.number().int().positive(), json_bytes: z.number().int().positive() }),
+  /** A hash of the rows and core data it was built from: a refresh whose input hashes the same reuses the entry as it is. */
+  input_hash: z.string().regex(/^[0-9a-f]{16,}$/),
 });
 export type SpeciesEntry = z.infer<typeof speciesEntrySchema>;
 

@@ -84,16 +84,29 @@ export class Publication {
   readonly written: string[] = [];
 
   /** Uploads (and reads back) the species' new objects, then records it for the manifest. */
-  async putSpecies(species: EncodedSpecies): Promise<SpeciesEntry> {
+  async putSpecies(species: EncodedSpecies, inputHash: string): Promise<SpeciesEntry> {
     for (const { ref, bytes } of species.objects) {
       if (!bytes) continue;
       this.written.push(ref.key);
       await this.store.put(ref.key, bytes, { contentType: XZ_TYPE });
       if (this.options.verify !== false) await verifyObject(this.store, ref.key, ref.sha256, ref.bytes);
     }
-    const entry: SpeciesEntry = { labels: species.labels, rows: species.rows, core: species.core, root: species.root };
+    const refs = species.objects.map((o) => o.ref);
+    const entry: SpeciesEntry = {
+      labels: species.labels,
+      rows: species.rows,
+      core: species.core,
+      root: species.root,
+      objects: { count: refs.length, bytes: refs.reduce((n, r) => n + r.bytes, 0), json_bytes: refs.reduce((n, r) => n + r.json_bytes, 0) },
+      input_hash: inputHash,
+    };
     this.species[species.species] = entry;
     return entry;
+  }
+
+  /** Records a species as the current snapshot has it: its input did not change, nothing is written. */
+  reuseSpecies(species: string, entry: SpeciesEntry): void {
+    this.species[species] = entry;
   }
 
   manifest(): Manifest {

@@ -11,7 +11,11 @@ import { EncodePool } from './encode-pool.ts';
 import type { CoreSource } from './core-data.ts';
 import type { EncodedSpecies } from './encode.ts';
 import { errorMessage, RefreshError } from './errors.ts';
-import { SPECIES_PATTERN, type Pointer, type SnapshotSource } from '../format.ts';
+import { assertRoot, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
+import type { XzDecoder } from '../unxz.ts';
+import { inputHash } from './input-hash.ts';
+import { isUsableRow } from './species-model.ts';
+import { nodeXzDecoder } from './xz-node.ts';
 import { checkShrink, type GuardVerdict } from './guard.ts';
 import { pruneVersions, type PruneResult } from './prune.ts';
 import { Publication, readCurrent, type CurrentSnapshot } from './publish.ts';
@@ -30,12 +34,16 @@ export interface SpeciesReport {
   bytes: number;
   uploaded_bytes: number;
   json_bytes: number;
+  /** Its input hashed the same as in the current snapshot: published as it was, not rebuilt. */
+  reused: boolean;
 }
 
 export interface Totals {
   species: number;
   /** Species published with core data (the others: labels only). */
   with_core: number;
+  /** Species whose input did not change: not rebuilt, nothing uploaded. */
+  reused: number;
   labels: number;
   rows: number;
   skipped: number;
@@ -128,6 +136,23 @@ export function toRefreshError(error: unknown, aborted = false): RefreshError {
   return new RefreshError('unexpected', errorMessage(error), { cause: error });
 }
 
+/**
+ * The objects a species has in the current snapshot (root, chunks, typo objects) by the hash of
+ * their JSON, so that a rebuild refers to the unchanged ones instead of uploading them again.
+ */
+async function knownObjects(store: ObjectStore, species: string, entry: SpeciesEntry): Promise<Map<string, ObjectRef>> {
+  const hashOf = (ref: ObjectRef) => ref.key.slice(ref.key.lastIndexOf('/') + 1, -'.json.xz'.length);
+  const known = new Map([[hashOf(entry.root), entry.root]]);
+  const object = await store.get(entry.root.key);
+  if (!object) return known;
+  const root: unknown = JSON.parse(new TextDecoder().decode((xz ??= nodeXzDecoder()).decode(object.body)));
+  assertRoot(root, species);
+  for (const ref of [...root.chunks.map((c) => c.ref), ...Object.values(root.typos)]) known.set(hashOf(ref), ref);
+  return known;
+}
+
+let xz: XzDecoder | null = null;
+
 /** A species' core data; any failure is a core failure (exit code 15), whatever raised it. */
 async function lookupCore(core: CoreSource, species: string) {
   try {
@@ -196,25 +221,29 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     let failure: unknown = null;
     const limit = Math.max(1, jobs) + 1;
 
-    const encodeAndPut = async (species: string, job: ReturnType<typeof toJob>) => {
-      const encoded: EncodedSpecies = await pool!.run(job);
-      checkAbort();
-      await publication.putSpecies(encoded);
-      const sum = (f: (o: EncodedSpecies['objects'][number]) => number) => encoded.objects.reduce((n, o) => n + f(o), 0);
+    const record = (entry: SpeciesEntry, species: string, skipped: number, uploaded: number, reused: boolean) => {
       const report: SpeciesReport = {
         species,
-        labels: encoded.labels,
-        rows: encoded.rows,
-        skipped: encoded.skipped,
-        core: encoded.core?.source ?? null,
-        bytes: sum((o) => o.ref.bytes),
-        uploaded_bytes: sum((o) => o.bytes?.byteLength ?? 0),
-        json_bytes: sum((o) => o.ref.json_bytes),
+        labels: entry.labels,
+        rows: entry.rows,
+        skipped,
+        core: entry.core?.source ?? null,
+        bytes: entry.objects.bytes,
+        uploaded_bytes: uploaded,
+        json_bytes: entry.objects.json_bytes,
+        reused,
       };
-      bytesWritten += report.uploaded_bytes;
+      bytesWritten += uploaded;
       reports.push(report);
-      if (encoded.labels === 0) warn(`${species}: no usable labels (${encoded.skipped} rows skipped)`);
+      if (entry.labels === 0) warn(`${species}: no usable labels (${skipped} rows skipped)`);
       events.species?.({ species: report, done: reports.length, total: source!.speciesTotal, rowsRead: source!.rowsRead, bytesWritten });
+    };
+
+    const encodeAndPut = async (species: string, job: ReturnType<typeof toJob>, inputHash: string) => {
+      const encoded: EncodedSpecies = await pool!.run(job);
+      checkAbort();
+      const entry = await publication.putSpecies(encoded, inputHash);
+      record(entry, species, encoded.skipped, encoded.objects.reduce((n, o) => n + (o.bytes?.byteLength ?? 0), 0), false);
     };
 
     try {
@@ -227,7 +256,17 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
         }
         const speciesCore = core ? await lookupCore(core, group.species) : null;
         checkAbort();
-        const task = encodeAndPut(group.species, toJob(group.species, group.rows, speciesCore, { version: publication.version, preset, verify: true }));
+        const hash = inputHash(group.species, group.rows, speciesCore?.data ?? null);
+        const previous = current && Object.hasOwn(current.manifest.species, group.species) ? current.manifest.species[group.species]! : null;
+        if (previous?.input_hash === hash) {
+          // Same rows and core data as published: the same objects; only where core data came from may differ.
+          const entry = { ...previous, core: speciesCore && { source: speciesCore.source } };
+          publication.reuseSpecies(group.species, entry);
+          record(entry, group.species, group.rows.filter((r) => !isUsableRow(r)).length, 0, true);
+          continue;
+        }
+        const known = previous && options.store ? await knownObjects(options.store, group.species, previous) : undefined;
+        const task = encodeAndPut(group.species, toJob(group.species, group.rows, speciesCore, { version: publication.version, known, preset, verify: true }), hash);
         const tracked = task.then(
           () => void inflight.delete(tracked),
           (error) => {
@@ -251,9 +290,10 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     await core?.close();
 
     reports.sort((a, b) => (a.species < b.species ? -1 : a.species > b.species ? 1 : 0));
-    const totals: Totals = { species: reports.length, with_core: 0, labels: 0, rows: 0, skipped: 0, bytes: 0, uploaded_bytes: 0, json_bytes: 0 };
+    const totals: Totals = { species: reports.length, with_core: 0, reused: 0, labels: 0, rows: 0, skipped: 0, bytes: 0, uploaded_bytes: 0, json_bytes: 0 };
     for (const r of reports) {
       if (r.core) totals.with_core++;
+      if (r.reused) totals.reused++;
       totals.labels += r.labels;
       totals.rows += r.rows;
       totals.skipped += r.skipped;

@@ -76,6 +76,11 @@ function clean(text: string | null | undefined): string {
   return (text ?? '').replace(/[\r\n]+/g, ' ').trim();
 }
 
+/** Whether a row names a label: NULL or blank labels (and stable IDs) are skipped. */
+export function isUsableRow(row: GeneRow): boolean {
+  return clean(row.label) !== '' && clean(row.stableId) !== '';
+}
+
 function groupOf(groups: (string | null)[]): Group {
   if (groups.includes('coding')) return GROUP.CODING;
   return groups.length > 0 && groups.every((g) => g === 'pseudogene') ? GROUP.PSEUDOGENE : GROUP.OTHER;
@@ -90,12 +95,12 @@ export function buildSpeciesModel(species: string, rows: Iterable<GeneRow>, core
   let hasLocations = false;
   for (const row of rows) {
     count++;
-    const label = clean(row.label);
-    const stableId = clean(row.stableId).replace(/\s+/g, '_');
-    if (!label || !stableId) {
+    if (!isUsableRow(row)) {
       skipped++;
       continue;
     }
+    const label = clean(row.label);
+    const stableId = clean(row.stableId).replace(/\s+/g, '_');
     let ids = byLabel.get(label);
     if (!ids) byLabel.set(label, (ids = new Map()));
     const location = clean(row.location).replace(/\s+/g, '');

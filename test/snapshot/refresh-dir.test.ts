@@ -29,13 +29,13 @@ afterAll(async () => {
 const SOME = (s: string) => /^(homo|mus|danio|gallus|sacch)/.test(s);
 const source = () => async () => new TsvSource(PUBLIC_TSV, SOME);
 
-/** Fails the nth put (1-based) with a storage error, like a network drop mid-upload. */
+/** Fails the nth put (1-based), or the put of a key ending so, with a storage error, like a network drop mid-upload. */
 class FailingStore implements ObjectStore {
   readonly description: string;
   puts = 0;
   private readonly inner: ObjectStore;
-  private readonly failAt: number;
-  constructor(inner: ObjectStore, failAt: number) {
+  private readonly failAt: number | string;
+  constructor(inner: ObjectStore, failAt: number | string) {
     this.inner = inner;
     this.failAt = failAt;
     this.description = `failing(${inner.description})`;
@@ -44,7 +44,9 @@ class FailingStore implements ObjectStore {
     return this.inner.get(key);
   }
   async put(key: string, body: Uint8Array, options?: PutOptions) {
-    if (++this.puts === this.failAt) throw new StorageError('unreachable', `connection reset writing ${key}`);
+    if (++this.puts === this.failAt || (typeof this.failAt === 'string' && key.endsWith(this.failAt))) {
+      throw new StorageError('unreachable', `connection reset writing ${key}`);
+    }
     return this.inner.put(key, body, options);
   }
   list(prefix: string) {
@@ -105,10 +107,12 @@ describe('the directory store', () => {
     const dir = join(work, 'failing');
     const good = await refresh({ store: new DirStore(dir), openSource: source() });
     const before = await readFile(join(dir, 'current.json'));
-    // 5 species shards, then the manifest: fail on a shard, and on the manifest.
-    for (const failAt of [1, 3, 6]) {
+    // One more species than published, so its objects are written (the others are reused):
+    // fail on its first object, on a later one, and on the manifest.
+    const more = async () => new TsvSource(PUBLIC_TSV, (s) => SOME(s) || s === 'bos_taurus');
+    for (const failAt of [1, 3, '/manifest.json']) {
       const store = new FailingStore(new DirStore(dir), failAt);
-      const error = await refresh({ store, openSource: source(), force: true, jobs: 1 }).catch((e: unknown) => e);
+      const error = await refresh({ store, openSource: more, force: true, jobs: 1, preset: 1 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RefreshError);
       expect((error as RefreshError).exitCode).toBe(EXIT.STORAGE_UNREACHABLE);
       expect(await readFile(join(dir, 'current.json'))).toEqual(before);

@@ -4,11 +4,14 @@
  * unreachable endpoint, the shrink guard and pruning, through the CLI as a subprocess.
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../snapshot/refresh/errors.ts';
 import { keys, manifestSchema, pointerSchema } from '../../snapshot/format.ts';
 import { refresh } from '../../snapshot/refresh/refresh.ts';
-import { TsvSource } from '../../snapshot/refresh/rows.ts';
+import { readTsvBatches, TsvSource, type SpeciesRow } from '../../snapshot/refresh/rows.ts';
 import { S3Store } from '../../snapshot/refresh/s3-store.ts';
 import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
 import { readSpecies } from '../support/read-snapshot.ts';
@@ -50,6 +53,12 @@ async function listKeys(prefix: string): Promise<string[]> {
 }
 
 const json = (bytes: Uint8Array | null) => JSON.parse(new TextDecoder().decode(bytes!));
+
+async function readTsvRows(path: string): Promise<SpeciesRow[]> {
+  const rows: SpeciesRow[] = [];
+  for await (const batch of readTsvBatches(path)) rows.push(...batch);
+  return rows;
+}
 
 function cliArgs(prefix: string, ...more: string[]): string[] {
   return ['--tsv', PUBLIC_TSV, '--bucket', BUCKET, '--prefix', prefix, '--endpoint', s3.endpoint, '--region', 'us-east-1', ...FAST_XZ, ...more];
@@ -105,6 +114,41 @@ describe('publishing to S3', () => {
     expect(json(await getObject(`${prefix}/current.json`)).version).toBe(second.version);
     store.destroy();
   });
+
+  it('uploads nothing for species whose input did not change, and only the changed objects of one that did', async () => {
+    const prefix = 'incremental';
+    const { store, puts } = recordingStore(prefix);
+    const rows = (await readTsvRows(PUBLIC_TSV)).filter((r) => r.species === 'homo_sapiens' || r.species === 'mus_musculus');
+    const changed = join(await mkdtemp(join(tmpdir(), 'incremental-')), 'changed.tsv');
+    const write = (list: typeof rows) =>
+      writeFile(changed, ['species\tstable_id\tdisplay_label\tlocation', ...list.map((r) => [r.species, r.stableId, r.label ?? '', r.location ?? ''].join('\t'))].join('\n'));
+    await write(rows);
+    const run = () => refresh({ store, openSource: async () => new TsvSource(changed), preset: 1 });
+    const first = await run();
+    expect(first.totals.reused).toBe(0);
+
+    puts.length = 0;
+    const same = await run();
+    expect(same.totals).toMatchObject({ species: 2, reused: 2, uploaded_bytes: 0 });
+    expect(puts.map((p) => p.key)).toEqual([`${prefix}/${keys.manifest(same.version)}`, `${prefix}/current.json`]);
+
+    // BRCA1 moves: only the objects holding its payload change (no key, rank or typo changes).
+    await write(rows.map((r) => (r.label === 'BRCA1' ? { ...r, location: '17:1-2' } : r)));
+    puts.length = 0;
+    const moved = await run();
+    expect(moved.species.map((r) => [r.species, r.reused])).toEqual([['homo_sapiens', false], ['mus_musculus', true]]);
+    const manifest = manifestSchema.parse(json(await getObject(`${prefix}/${keys.manifest(moved.version)}`)));
+    const human = await readSpecies((key) => getObject(`${prefix}/${key}`), 'homo_sapiens', manifest.species.homo_sapiens!);
+    const uploaded = puts.slice(0, -2).map((p) => p.key.slice(prefix.length + 1));
+    expect(uploaded.every((key) => key.startsWith(`v/${moved.version}/homo_sapiens/`))).toBe(true);
+    expect(uploaded).toContain(manifest.species.homo_sapiens!.root.key);
+    expect(Object.values(human.root.typos).some((ref) => uploaded.includes(ref.key))).toBe(false);
+    const newChunks = human.root.chunks.filter((c) => uploaded.includes(c.ref.key)).length;
+    expect(newChunks).toBeGreaterThan(0);
+    expect(newChunks).toBeLessThan(human.root.chunks.length / 4);
+    expect((await human.search('BRCA1')).suggestions[0]).toMatchObject({ label: 'BRCA1', locations: ['17:1-2'] });
+    store.destroy();
+  }, 120_000);
 
   it('publishes through the CLI and reads back a valid snapshot', async () => {
     const result = await runCli(cliArgs('cli', '--json'), S3_CREDENTIALS);
@@ -164,14 +208,23 @@ describe('publishing to S3', () => {
       expect(result.code, result.stderr).toBe(EXIT.OK);
       published.push(JSON.parse(result.stdout).version);
     }
-    const left = new Set((await listKeys('prune/v/')).map((key) => key.split('/')[2]));
+    const manifests = async () => new Set((await listKeys('prune/v/')).filter((key) => key.endsWith('/manifest.json')).map((key) => key.split('/')[2]));
+    const used = async (version: string) => {
+      const manifest = manifestSchema.parse(json(await getObject(`prune/${keys.manifest(version)}`)));
+      const human = await readSpecies((key) => getObject(`prune/${key}`), 'homo_sapiens', manifest.species.homo_sapiens!);
+      return [manifest.species.homo_sapiens!.root.key, ...human.root.chunks.map((c) => c.ref.key)];
+    };
     // --keep 1: the current version and one old one (the one before).
-    expect([...left].sort()).toEqual(published.slice(-2).sort());
+    expect([...(await manifests())].sort()).toEqual(published.slice(-2).sort());
+    // The input never changed, so every version uses the objects the first one wrote: pruned
+    // versions lose their manifests, not the objects kept ones still use.
+    const objects = await used(published.at(-1)!);
+    expect(objects.every((key) => key.startsWith(`v/${published[0]}/`))).toBe(true);
     const keep0 = await runCli(cliArgs('prune', '--species', 'homo_sapiens', '--json', '--keep', '0'), S3_CREDENTIALS);
     expect(keep0.code, keep0.stderr).toBe(EXIT.OK);
-    const after = new Set((await listKeys('prune/v/')).map((key) => key.split('/')[2]));
     // Even --keep 0 keeps the one before.
-    expect([...after].sort()).toEqual([published.at(-1), JSON.parse(keep0.stdout).version].sort());
+    expect([...(await manifests())].sort()).toEqual([published.at(-1), JSON.parse(keep0.stdout).version].sort());
+    expect(await used(JSON.parse(keep0.stdout).version)).toEqual(objects);
   });
 
   it('exits "storage access denied" on bad credentials and "storage unreachable" on a dead endpoint', async () => {

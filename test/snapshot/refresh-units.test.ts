@@ -12,7 +12,14 @@ import { pruneVersions } from '../../snapshot/refresh/prune.ts';
 import { speciesMatcher } from '../../snapshot/refresh/rows.ts';
 
 const ref = (key: string) => ({ key, bytes: 1, json_bytes: 1, sha256: '0'.repeat(64) });
-const entry = (labels: number): SpeciesEntry => ({ labels, rows: labels, core: null, root: ref('v/20261123T000000Z-0000/s/00.json.xz') });
+const entry = (labels: number): SpeciesEntry => ({
+  labels,
+  rows: labels,
+  core: null,
+  root: ref('v/20261123T000000Z-0000/s/00.json.xz'),
+  objects: { count: 1, bytes: 1, json_bytes: 1 },
+  input_hash: '0'.repeat(24),
+});
 const manifestOf = (species: Record<string, number>) => ({
   species: Object.fromEntries(Object.entries(species).map(([s, n]) => [s, entry(n)])),
 });
@@ -100,7 +107,7 @@ describe('pruning objects that later versions refer to', () => {
       await store.put(keys.manifest(old), emptyManifest(old));
       await store.put(keys.manifest(previous), emptyManifest(previous));
       const manifest = JSON.parse(new TextDecoder().decode(emptyManifest(current)));
-      manifest.species.homo_sapiens = { labels: 1, rows: 1, core: null, root: ref(rootKey) };
+      manifest.species.homo_sapiens = { ...entry(1), root: ref(rootKey) };
       await store.put(keys.manifest(current), new TextEncoder().encode(JSON.stringify(manifest)));
 
       const result = await pruneVersions(store, { current, previous, keep: 0, now });
