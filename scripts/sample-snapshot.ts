@@ -20,11 +20,11 @@ export const SAMPLE_TSV = resolve(root, 'data/public.tsv.gz');
 export const SAMPLE_CORE_TSV = resolve(root, 'data/core_genes.tsv.gz');
 const SAMPLE_DIR = resolve(root, '.wrangler/sample-snapshot');
 
-/** Publishes the sample (or the species `keep` selects) into `dir` with the refresh pipeline. */
-export async function publishSample(dir: string, keep?: (species: string) => boolean): Promise<void> {
+/** Publishes the sample (or the species `keep` selects, or another TSV of that shape) into `dir` with the refresh pipeline. */
+export async function publishSample(dir: string, keep?: (species: string) => boolean, tsv = SAMPLE_TSV): Promise<void> {
   await refresh({
     store: new DirStore(dir),
-    openSource: async () => new TsvSource(SAMPLE_TSV, keep),
+    openSource: async () => new TsvSource(tsv, keep),
     openCore: async () => new CoreTsvSource(SAMPLE_CORE_TSV),
     jobs: Math.min(availableParallelism(), 4),
     // A demo and test fixture: xz preset 1 encodes ~6x faster than the refresh's default 9,

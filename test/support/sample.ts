@@ -6,8 +6,8 @@ import { publishSample } from '../../scripts/sample-snapshot.ts';
 
 export { SAMPLE_CORE_TSV, SAMPLE_TSV } from '../../scripts/sample-snapshot.ts';
 
-export async function buildSnapshotDir(options: { dir?: string; species?: (name: string) => boolean } = {}): Promise<string> {
+export async function buildSnapshotDir(options: { dir?: string; species?: (name: string) => boolean; tsv?: string } = {}): Promise<string> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'ea-snapshot-')));
-  await publishSample(dir, options.species);
+  await publishSample(dir, options.species, options.tsv);
   return dir;
 }
