@@ -11,6 +11,7 @@ describe('parseConfig', () => {
       MEMORY_BUDGET_MB: 64,
       DEFAULT_LIMIT: 10,
       MAX_LIMIT: 100,
+      ANSWER_CACHE_MB: 8,
       CACHE_MAX_AGE: 300,
       CORS_ORIGINS: '*',
     });

@@ -21,8 +21,8 @@ export const configSchema = z.object({
   MEMORY_BUDGET_MB: positiveInt(64),
   DEFAULT_LIMIT: positiveInt(10),
   MAX_LIMIT: positiveInt(100),
-  /** Serialized answers kept per isolate (MiB): a repeated question costs what its bytes cost. */
-  ANSWER_CACHE_MB: positiveInt(8),
+  /** Serialized answers kept per isolate (MiB): a repeated question costs what its bytes cost. 0 turns answer caching off (here and in the Workers Cache API). */
+  ANSWER_CACHE_MB: z.coerce.number().int().nonnegative().default(8),
   /** Cache-Control max-age of successful answers (seconds). */
   CACHE_MAX_AGE: z.coerce.number().int().nonnegative().default(300),
   /** `*` or a comma-separated list of allowed origins. */

@@ -11,12 +11,11 @@
  * in Workers a request that awaits another request's promise can be cancelled with it.
  */
 import { assertRoot, keys, manifestSchema, pointerSchema, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
-import { PackedStrings } from '../../snapshot/packed.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
 import { ChunkIndex } from '../name-index/chunk-index.ts';
 import { coveringChunks } from '../name-index/covering.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../name-index/search.ts';
-import { TypoIndex, typoIndexOf } from '../name-index/typo-index.ts';
+import { emptyTypoIndex, typoIndexOf, type TypoIndex } from '../name-index/typo-index.ts';
 import { ByteBudgetLru } from './lru.ts';
 import type { SnapshotSource } from './source.ts';
 
@@ -90,7 +89,7 @@ export interface CatalogHealth {
 const decoder = new TextDecoder();
 
 /** The typo index of a first character no name starts with. */
-const EMPTY_TYPOS = new TypoIndex(new PackedStrings('', 0), new Uint32Array(1), new Uint32Array(0));
+const EMPTY_TYPOS = emptyTypoIndex();
 
 export class SnapshotCatalog {
   private readonly source: SnapshotSource;

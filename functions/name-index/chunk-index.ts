@@ -20,14 +20,19 @@ const LABEL = KIND.LABEL.charCodeAt(0);
 const SYNONYM = KIND.SYNONYM.charCodeAt(0);
 const ID = KIND.ID.charCodeAt(0);
 
+/** Two UTF-16 units as one unsigned number that orders as they do (-1, past the end, as 0). */
+const head = (a: number, b: number) => ((Math.max(a, 0) << 16) | Math.max(b, 0)) >>> 0;
+
 /** A label that matched, in a chunk that holds its payload. */
 export interface Hit {
   chunk: ChunkIndex;
   /** Index in the chunk's label table. */
   owner: number;
   tier: Tier;
-  /** What matched: the synonym or stable ID as spelled by the source; '' for the label itself. */
-  text: string;
+  /** The entry that matched, or -1 when `text` says what did. */
+  entry: number;
+  /** What matched as the source spells it ('' for the label itself); null: read it from `entry` when needed. */
+  text: string | null;
 }
 
 export interface Ranked {
@@ -44,9 +49,24 @@ export interface Candidates {
   entries: number[];
 }
 
+/**
+ * Deduplication by owner for the scan under way: a label is seen iff stamp[owner] is the
+ * scan's epoch. Shared by all chunks: a scan never yields, so two never interleave.
+ */
+const scratch = { stamp: new Uint32Array(0), best: new Int32Array(0), bestEntry: new Int32Array(0), touched: new Int32Array(0), epoch: 0 };
+
+function growScratch(size: number): void {
+  scratch.stamp = new Uint32Array(size);
+  scratch.best = new Int32Array(size);
+  scratch.bestEntry = new Int32Array(size);
+  scratch.touched = new Int32Array(size);
+}
+
 export class ChunkIndex {
   readonly species: string;
   readonly keys: PackedStrings;
+  /** The first two UTF-16 units of each key (0 past its end): most comparisons of a search end here. */
+  private readonly heads: Uint32Array;
   private readonly kinds: string;
   private readonly owners: Uint32Array;
   /** Per entry: its synonym's index in `synonyms` or its rank among stable IDs (by kind). */
@@ -59,11 +79,6 @@ export class ChunkIndex {
   private readonly biotypes: Int16Array;
   private readonly biotypeNames: readonly string[];
   private readonly answers: Map<string, (number | string)[]>;
-  /** Scratch for deduplication by owner: a label is seen in this search iff stamp[owner] === epoch. */
-  private readonly stamp: Uint32Array;
-  private readonly best: Int32Array;
-  private readonly bestEntry: Int32Array;
-  private epoch = 0;
   /** Estimated heap bytes, for the memory budget. */
   readonly bytes: number;
 
@@ -81,6 +96,8 @@ export class ChunkIndex {
       throw new FormatError(`chunk of ${chunk.species}: ${(error as Error).message}`);
     }
     this.kinds = chunk.kinds;
+    this.heads = new Uint32Array(n);
+    for (let i = 0; i < n; i++) this.heads[i] = head(this.keys.unitAt(i, 0), this.keys.unitAt(i, 1));
     this.owners = Uint32Array.from(chunk.owners);
     this.extra = new Int32Array(n);
     let synonym = 0;
@@ -93,9 +110,6 @@ export class ChunkIndex {
     this.biotypes = Int16Array.from(chunk.biotypes);
     this.biotypeNames = chunk.biotype_names;
     this.answers = new Map(Object.entries(chunk.answers));
-    this.stamp = new Uint32Array(m);
-    this.best = new Int32Array(m);
-    this.bestEntry = new Int32Array(m);
     let answerBytes = 0;
     for (const [prefix, answer] of this.answers) answerBytes += 40 + prefix.length + answer.length * 12;
     this.bytes =
@@ -104,8 +118,8 @@ export class ChunkIndex {
       this.labels.byteLength +
       this.stableIds.byteLength +
       (this.locations?.byteLength ?? 0) +
-      n * (1 + 4 + 4) +
-      m * (4 + 2 + 12) +
+      n * (1 + 4 + 4 + 4) +
+      m * (4 + 2) +
       answerBytes;
   }
 
@@ -122,21 +136,35 @@ export class ChunkIndex {
 
   /** First entry whose key is >= `prefix`, and the first after those that start with it. */
   run(prefix: string): [number, number] {
+    const from = this.lowerBound(prefix);
+    // Runs that are scanned are short: step from the start, then bisect what is left.
+    let to = from;
+    while (to < this.size && to - from < 8 && this.keys.comparePrefix(to, prefix) === 0) to++;
+    if (to - from < 8) return [from, to];
+    let hi = this.size;
+    while (to < hi) {
+      const mid = (to + hi) >>> 1;
+      if (this.keys.comparePrefix(mid, prefix) === 0) to = mid + 1;
+      else hi = mid;
+    }
+    return [from, to];
+  }
+
+  /** The first entry whose key is >= prefix (compared over the prefix's length): heads first. */
+  private lowerBound(prefix: string): number {
+    const heads = this.heads;
+    const keys = this.keys;
+    const mask = prefix.length < 2 ? 0xffff0000 : 0xffffffff;
+    const want = (head(prefix.charCodeAt(0), prefix.length < 2 ? 0 : prefix.charCodeAt(1)) & mask) >>> 0;
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.keys.comparePrefix(mid, prefix) < 0) lo = mid + 1;
+      const h = (heads[mid]! & mask) >>> 0;
+      if (h < want || (h === want && keys.comparePrefix(mid, prefix) < 0)) lo = mid + 1;
       else hi = mid;
     }
-    const from = lo;
-    hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys.comparePrefix(mid, prefix) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return [from, lo];
+    return lo;
   }
 
   /** The precomputed answer for `fq`, if the builder made one and it holds `limit` hits. */
@@ -148,7 +176,7 @@ export class ChunkIndex {
     if (stored < limit && stored < total) return null;
     const hits: Hit[] = [];
     for (let i = 1; i < answer.length && hits.length < limit; i += 3) {
-      hits.push({ chunk: this, owner: answer[i] as number, tier: answer[i + 1] as Tier, text: answer[i + 2] as string });
+      hits.push({ chunk: this, owner: answer[i] as number, tier: answer[i + 1] as Tier, entry: -1, text: answer[i + 2] as string });
     }
     return { total, hits };
   }
@@ -158,16 +186,24 @@ export class ChunkIndex {
     return this.answers.has(fq);
   }
 
-  /** Every label of this chunk the query matches in tiers 1-5, each once at its best score. */
-  candidates(query: ParsedQuery): Candidates {
+  /**
+   * Scans the query's run: every label of this chunk it matches in tiers 1-5, each once at its
+   * best score, left in the scratch (touched[0..n), best, bestEntry by owner). Returns n.
+   */
+  private scan(query: ParsedQuery): number {
     const { fq, fid } = query;
-    const [from, to] = this.run(rangePrefix(query));
-    const epoch = ++this.epoch;
-    const out: Candidates = { chunk: this, owners: [], scores: [], entries: [] };
+    const prefix = rangePrefix(query);
+    const keys = this.keys;
+    const size = this.size;
+    if (scratch.stamp.length < this.granks.length) growScratch(this.granks.length);
+    const { stamp, best, bestEntry, touched } = scratch;
+    const epoch = ++scratch.epoch;
+    let n = 0;
     // fid is shorter than fq only for a versioned ID ("…510.17"): names must still start with fq.
     const checkNames = fid !== null && fid.length < fq.length;
     const exactSynonyms = fq.length >= EXACT_SYNONYM_MIN;
-    for (let i = from; i < to; i++) {
+    // The run ends at the first key that does not start with the prefix: found on the way.
+    for (let i = this.lowerBound(prefix); i < size && keys.startsWith(i, prefix); i++) {
       const kind = this.kinds.charCodeAt(i);
       const owner = this.owners[i]!;
       let s: number;
@@ -175,38 +211,74 @@ export class ChunkIndex {
         if (fid === null) continue;
         s = score(TIER.STABLE_ID, this.extra[i]!);
       } else {
-        if (checkNames && !this.keys.startsWith(i, fq)) continue;
-        const exact = this.keys.lengthOf(i) === fq.length;
+        if (checkNames && !keys.startsWith(i, fq)) continue;
+        const exact = keys.lengthOf(i) === fq.length;
         const tier = kind === LABEL ? (exact ? TIER.EXACT_LABEL : TIER.LABEL_PREFIX) : exact && exactSynonyms ? TIER.EXACT_SYNONYM : TIER.SYNONYM_PREFIX;
         s = score(tier, this.granks[owner]!);
       }
-      if (this.stamp[owner] !== epoch) {
-        this.stamp[owner] = epoch;
-        this.best[owner] = s;
-        this.bestEntry[owner] = i;
-        out.owners.push(owner);
-      } else if (s < this.best[owner]!) {
-        this.best[owner] = s;
-        this.bestEntry[owner] = i;
+      if (stamp[owner] !== epoch) {
+        stamp[owner] = epoch;
+        best[owner] = s;
+        bestEntry[owner] = i;
+        touched[n++] = owner;
+      } else if (s < best[owner]!) {
+        best[owner] = s;
+        bestEntry[owner] = i;
       }
     }
-    for (const owner of out.owners) {
-      out.scores.push(this.best[owner]!);
-      out.entries.push(this.bestEntry[owner]!);
+    return n;
+  }
+
+  /** Every label of this chunk the query matches in tiers 1-5, each once at its best score. */
+  candidates(query: ParsedQuery): Candidates {
+    const n = this.scan(query);
+    const { best, bestEntry, touched } = scratch;
+    const out: Candidates = { chunk: this, owners: new Array(n), scores: new Array(n), entries: new Array(n) };
+    for (let k = 0; k < n; k++) {
+      const owner = touched[k]!;
+      out.owners[k] = owner;
+      out.scores[k] = best[owner]!;
+      out.entries[k] = bestEntry[owner]!;
     }
     return out;
   }
 
-  /** The hit an entry makes for a label at a tier (match text as the source spells it). */
-  hitAt(entry: number, owner: number, tier: Tier): Hit {
-    const kind = this.kinds.charCodeAt(entry);
-    let text = '';
-    if (kind === SYNONYM) text = this.synonyms.get(this.extra[entry]!);
-    else if (kind === ID) {
-      const key = this.keys.get(entry);
-      text = this.stableIds.get(owner).split(' ').find((id) => fold(id) === key) ?? key;
+  /** Tiers 1-5 from this chunk alone: its run scanned, the best `limit` kept as they come. */
+  rank(query: ParsedQuery, limit: number): Ranked {
+    const n = this.scan(query);
+    const { best, bestEntry, touched } = scratch;
+    const top: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const owner = touched[k]!;
+      const s = best[owner]!;
+      if (top.length === limit) {
+        if (s >= best[top[limit - 1]!]!) continue;
+        top.pop();
+      }
+      let j = top.length;
+      top.push(owner);
+      while (j > 0 && best[top[j - 1]!]! > s) {
+        top[j] = top[j - 1]!;
+        j--;
+      }
+      top[j] = owner;
     }
-    return { chunk: this, owner, tier, text };
+    return { total: n, hits: top.map((owner) => this.hitAt(bestEntry[owner]!, owner, tierOf(best[owner]!))) };
+  }
+
+  /** The hit an entry makes for a label at a tier. */
+  hitAt(entry: number, owner: number, tier: Tier): Hit {
+    return { chunk: this, owner, tier, entry, text: null };
+  }
+
+  /** What a hit matched, as the source spells it: the synonym or stable ID, or '' for the label. */
+  matchText(hit: Hit): string {
+    if (hit.text !== null) return hit.text;
+    const kind = this.kinds.charCodeAt(hit.entry);
+    if (kind === SYNONYM) return this.synonyms.get(this.extra[hit.entry]!);
+    if (kind !== ID) return '';
+    const key = this.keys.get(hit.entry);
+    return this.stableIds.get(hit.owner).split(' ').find((id) => fold(id) === key) ?? key;
   }
 
   /** The hit of the name `key` (a label or synonym entry) of the label ranked `grank`, if this chunk has it. */

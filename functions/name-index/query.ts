@@ -34,7 +34,7 @@ const VERSION = /\.\d+$/;
 
 export function parseQuery(q: string): ParsedQuery {
   const fq = fold(q.trim());
-  const unversioned = fq.replace(VERSION, '');
+  const unversioned = fq.includes('.') ? fq.replace(VERSION, '') : fq;
   return { fq, fid: unversioned.length >= STABLE_ID_MIN ? unversioned : null };
 }
 

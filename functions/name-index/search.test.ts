@@ -14,7 +14,7 @@ import { coveringChunks } from './covering.ts';
 import { buildSpeciesModel, type CoreGene } from '../../snapshot/refresh/species-model.ts';
 import { ChunkIndex } from './chunk-index.ts';
 import { search, type SpeciesChunks } from './search.ts';
-import { typoIndexOf } from './typo-index.ts';
+import { emptyTypoIndex, typoIndexOf } from './typo-index.ts';
 
 const SPECIES = 'homo_sapiens';
 
@@ -101,7 +101,7 @@ beforeAll(() => {
   species = {
     covering: (prefix) => coveringChunks(built, prefix),
     chunk: async (i) => chunks[i]!,
-    typos: async (first) => typos.get(first)!,
+    typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
   };
 }, 60_000);
 

@@ -4,7 +4,7 @@
  * species' chunks come through `SpeciesChunks`, which may load them lazily.
  */
 import { rankCandidates, type ChunkIndex, type Hit, type Ranked } from './chunk-index.ts';
-import { matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind } from './query.ts';
+import { matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind, type ParsedQuery } from './query.ts';
 import { refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
 
 /** A species' chunks as a search reads them. */
@@ -39,18 +39,25 @@ export function toSuggestion(hit: Hit): Suggestion {
     stable_ids: chunk.stableIdsOf(owner),
     locations: chunk.locationsOf(owner),
     biotype: chunk.biotypeOf(owner),
-    match: { kind: matchKind(hit.tier), text: hit.text || label },
+    match: { kind: matchKind(hit.tier), text: chunk.matchText(hit) || label },
   };
 }
 
-/** Tiers 1-5: a precomputed answer where the builder made one, else a scan of the covered run. */
-async function ranked(species: SpeciesChunks, q: ReturnType<typeof parseQuery>, limit: number): Promise<Ranked> {
+/**
+ * Tiers 1-5 from the chunks that cover the query's key range, in order: the first one's
+ * precomputed answer where the builder made one, else a scan of the run in each.
+ */
+export function rankIn(chunks: readonly ChunkIndex[], q: ParsedQuery, limit: number): Ranked {
+  const first = chunks[0]!;
+  return first.answer(q.fq, limit) ?? (chunks.length === 1 ? first.rank(q, limit) : rankCandidates(chunks.map((chunk) => chunk.candidates(q)), limit));
+}
+
+/** Tiers 1-5, loading the first covering chunk, and the others only when it cannot answer alone. */
+async function ranked(species: SpeciesChunks, q: ParsedQuery, limit: number): Promise<Ranked> {
   const covering = species.covering(rangePrefix(q));
   const first = await species.chunk(covering[0]!);
-  const answer = first.answer(q.fq, limit);
-  if (answer) return answer;
-  const chunks = covering.length === 1 ? [first] : await Promise.all(covering.map((i) => species.chunk(i)));
-  return rankCandidates(chunks.map((chunk) => chunk.candidates(q)), limit);
+  if (covering.length === 1 || first.answer(q.fq, limit)) return rankIn([first], q, limit);
+  return rankIn([first, ...(await Promise.all(covering.slice(1).map((i) => species.chunk(i))))], q, limit);
 }
 
 /** Typo hits for the labels not already found, resolved to the chunks that hold the matched names. */

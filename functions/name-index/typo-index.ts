@@ -11,6 +11,22 @@
 import { assertTypos, FormatError, KIND } from '../../snapshot/format.ts';
 import { PackedStrings, unpackFrontCoded } from '../../snapshot/packed.ts';
 
+/**
+ * Best score and key per label rank in the search under way, valid where stamp[grank] is the
+ * search's epoch. Shared by every index: a search never yields, so two never interleave, and
+ * an isolate holding dozens of typo indexes pays for one scratch.
+ */
+const scratch = { stamp: new Uint32Array(0), best: new Int32Array(0), bestKey: new Int32Array(0), epoch: 0 };
+
+function growScratch(size: number): void {
+  const n = Math.max(size, scratch.stamp.length * 2);
+  const grown = { stamp: new Uint32Array(n), best: new Int32Array(n), bestKey: new Int32Array(n) };
+  grown.stamp.set(scratch.stamp);
+  grown.best.set(scratch.best);
+  grown.bestKey.set(scratch.bestKey);
+  Object.assign(scratch, grown);
+}
+
 /** Larger than any distance: no prefix on the path is close yet. */
 const NOT_CLOSE = 1 << 20;
 
@@ -41,12 +57,7 @@ export class TypoIndex {
   private fq = '';
   private budget = 0;
   private exclude: (grank: number) => boolean = () => false;
-  /** Best score per label rank in this search: valid where stamp[grank] === epoch. */
-  private stamp = new Uint32Array(0);
-  private best = new Int32Array(0);
-  private bestKey = new Int32Array(0);
   private touched: number[] = [];
-  private epoch = 0;
 
   constructor(keys: PackedStrings, refStart: Uint32Array, refs: Uint32Array) {
     this.keys = keys;
@@ -70,7 +81,7 @@ export class TypoIndex {
     this.fq = fq;
     this.exclude = exclude;
     this.touched = [];
-    this.epoch++;
+    scratch.epoch++;
     // One edit by direct lookups; only when that gives fewer than `limit` labels can two-edit
     // matches rank among the best (closest come first), and only then does the walk run.
     this.budget = 1;
@@ -82,11 +93,12 @@ export class TypoIndex {
       this.step(1, fq.charCodeAt(0), -1);
       this.walk(1, lo, hi, NOT_CLOSE);
     }
-    const top = this.touched.sort((a, b) => this.best[a]! - this.best[b]!).slice(0, limit);
+    const { best, bestKey } = scratch;
+    const top = this.touched.sort((a, b) => best[a]! - best[b]!).slice(0, limit);
     return top.map((grank) => {
-      const s = this.best[grank]!;
+      const s = best[grank]!;
       const quality = Math.floor(s / (2 * KIND_SCALE));
-      return { key: this.bestKey[grank]!, ref: s % (2 * KIND_SCALE), distance: quality >> 1, whole: (quality & 1) === 0 };
+      return { key: bestKey[grank]!, ref: s % (2 * KIND_SCALE), distance: quality >> 1, whole: (quality & 1) === 0 };
     });
   }
 
@@ -149,27 +161,14 @@ export class TypoIndex {
       const grank = refGrank(ref);
       if (this.exclude(grank)) continue;
       const s = (distance * 2 + (whole ? 0 : 1)) * 2 * KIND_SCALE + ref;
-      if (grank >= this.stamp.length) this.grow(grank + 1);
-      if (this.stamp[grank] !== this.epoch) {
-        this.stamp[grank] = this.epoch;
+      if (grank >= scratch.stamp.length) growScratch(grank + 1);
+      if (scratch.stamp[grank] !== scratch.epoch) {
+        scratch.stamp[grank] = scratch.epoch;
         this.touched.push(grank);
-      } else if (s >= this.best[grank]!) continue;
-      this.best[grank] = s;
-      this.bestKey[grank] = key;
+      } else if (s >= scratch.best[grank]!) continue;
+      scratch.best[grank] = s;
+      scratch.bestKey[grank] = key;
     }
-  }
-
-  private grow(size: number): void {
-    const n = Math.max(size, this.stamp.length * 2);
-    const stamp = new Uint32Array(n);
-    stamp.set(this.stamp);
-    const best = new Int32Array(n);
-    best.set(this.best);
-    const bestKey = new Int32Array(n);
-    bestKey.set(this.bestKey);
-    this.stamp = stamp;
-    this.best = best;
-    this.bestKey = bestKey;
   }
 
   /**
@@ -281,6 +280,11 @@ export class TypoIndex {
     }
     return [from, a];
   }
+}
+
+/** The typo index of a first character no name starts with. */
+export function emptyTypoIndex(): TypoIndex {
+  return new TypoIndex(new PackedStrings('', 0), new Uint32Array(1), new Uint32Array(0));
 }
 
 /** The typo index of a typo object (snapshot/format.ts `TypoObject`), validated. */

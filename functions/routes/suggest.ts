@@ -14,7 +14,8 @@ import type { SearchPage } from '../name-index/search.ts';
 export interface Deps {
   catalog: SnapshotCatalog;
   config: Config;
-  answers: AnswerCache;
+  /** Null when answer caching is off (ANSWER_CACHE_MB=0). */
+  answers: AnswerCache | null;
   /** On Workers, the location's Cache API. */
   shared?: SharedAnswers;
 }
@@ -40,7 +41,7 @@ function answer(deps: Deps, body: string, version: string): Response {
 /** The answer of this isolate's cache, if it has it for the current version: no await beyond the pointer. */
 export async function cachedAnswer(deps: Deps, request: SuggestRequest): Promise<Response | null> {
   const { manifest } = await deps.catalog.snapshot();
-  const body = deps.answers.get(answerKey(manifest.version, request.route, canonicalSpecies(request.species), request.q, request.limit));
+  const body = deps.answers?.get(answerKey(manifest.version, request.route, canonicalSpecies(request.species), request.q, request.limit));
   return body === undefined ? null : answer(deps, body, manifest.version);
 }
 
@@ -54,9 +55,9 @@ export async function suggest(deps: Deps, c: Context, request: SuggestRequest): 
     return new Response(null, { status: 304, headers: cacheHeaders(deps.config, etagFor(manifest.version)) });
   }
   const key = answerKey(manifest.version, route, species, q, limit);
-  const cached = deps.answers.get(key) ?? (await deps.shared?.get(key)) ?? undefined;
+  const cached = deps.answers?.get(key) ?? (await deps.shared?.get(key)) ?? undefined;
   if (cached !== undefined) {
-    deps.answers.set(key, cached);
+    deps.answers?.set(key, cached);
     return answer(deps, cached, manifest.version);
   }
   // A failed load may leave the species' previous version answering; the answer then names it
@@ -64,7 +65,7 @@ export async function suggest(deps: Deps, c: Context, request: SuggestRequest): 
   const { page, version } = await deps.catalog.search(species, q, limit);
   const body = render(route, species, q, page, version);
   if (version === manifest.version) {
-    deps.answers.set(key, body);
+    deps.answers?.set(key, body);
     deps.shared?.put(key, body, (work) => c.executionCtx.waitUntil(work));
   }
   return answer(deps, body, version);

@@ -87,7 +87,7 @@ export function fullIndex(model: SpeciesModel): ChunkIndex {
 /** The answer to `prefix` as a query, from the whole species. */
 export function answerOf(full: ChunkIndex, prefix: string): Answer {
   const { total, hits } = rankCandidates([full.candidates(parseQuery(prefix))], ANSWER_HITS);
-  return { total, hits: hits.map((h) => ({ grank: full.granks[h.owner]!, tier: h.tier, text: h.text })) };
+  return { total, hits: hits.map((h) => ({ grank: full.granks[h.owner]!, tier: h.tier, text: full.matchText(h) })) };
 }
 
 /** Entries in the key range a prefix query reads (its run by rangePrefix). */

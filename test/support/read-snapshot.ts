@@ -1,8 +1,8 @@
 /** Reads what a snapshot holds for a species, through the edge's own index (tests only). */
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
-import { search, type SearchPage } from '../../functions/name-index/search.ts';
-import { typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
+import { search, type SearchPage, type SpeciesChunks } from '../../functions/name-index/search.ts';
+import { emptyTypoIndex, typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
 import { assertRoot, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 
@@ -13,6 +13,9 @@ export interface SpeciesContent {
   labels: string[];
   /** Stable IDs of a label, joined by spaces. */
   stableIdsOf(label: string): string | undefined;
+  typos: Map<string, TypoIndex>;
+  /** The species as the search reads it, everything loaded. */
+  view: SpeciesChunks;
   /** A query as the edge answers it. */
   search(q: string, limit?: number): Promise<SearchPage>;
 }
@@ -38,11 +41,6 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
   const ids = new Map(ranked.map((r) => [r.label, r.ids]));
   const typos = new Map<string, TypoIndex>();
   for (const [first, ref] of Object.entries(root.typos)) typos.set(first, typoIndexOf(JSON.parse(new TextDecoder().decode(await fetch(ref.key))), species, first));
-  return {
-    root,
-    chunks,
-    labels: ranked.map((r) => r.label),
-    stableIdsOf: (label) => ids.get(label),
-    search: (q, limit = 10) => search({ covering: (prefix) => coveringChunks(root.chunks, prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first)! }, q, limit),
-  };
+  const view: SpeciesChunks = { covering: (prefix) => coveringChunks(root.chunks, prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first) ?? emptyTypoIndex() };
+  return { root, chunks, labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
 }
