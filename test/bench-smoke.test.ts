@@ -32,15 +32,17 @@ describe('npm run bench -- --quick', () => {
     const json = JSON.parse(await readFile(out, 'utf8'));
     expect(Object.keys(json)).toEqual(['machine', 'index', 'cold_start_ms', 'http', 'snapshot', 'sizes', 'targets']);
     expect(json.machine).toMatchObject({ cores: expect.any(Number), node: process.version, mode: 'quick' });
-    // Sections not run are null; sizes has every public shard with its three sizes.
+    // Sections not run are null; sizes has every public species with its sizes and chunks.
     expect(json.index).toBeNull();
-    expect(json.sizes.public.shards).toHaveLength(19);
-    for (const shard of json.sizes.public.shards) {
-      expect(shard).toMatchObject({ species: expect.any(String), json_bytes: expect.any(Number), xz_bytes: expect.any(Number), gzip9_bytes: expect.any(Number) });
-      expect(shard.xz_bytes).toBeLessThan(shard.json_bytes);
+    expect(json.sizes.public.species).toHaveLength(19);
+    for (const species of json.sizes.public.species) {
+      expect(species).toMatchObject({ species: expect.any(String), chunks: expect.any(Number), json_bytes: expect.any(Number), xz_bytes: expect.any(Number), gzip9_bytes: expect.any(Number) });
+      expect(species.xz_bytes).toBeLessThan(species.json_bytes);
+      expect(species.chunks).toBeGreaterThan(0);
     }
     expect(json.sizes.largest_synthetic.labels).toBeGreaterThan(0);
-    expect(json.targets.length).toBeGreaterThan(0);
+    expect(json.sizes.human_growth_xz).toBeGreaterThan(1);
+    expect(Array.isArray(json.targets)).toBe(true);
     for (const target of json.targets) {
       expect(target).toEqual({ name: expect.any(String), value: expect.any(Number), target: expect.any(String), met: expect.any(Boolean) });
     }

@@ -1,22 +1,23 @@
 /**
  * Section 3, HTTP: autocannon (50 connections, 10 s; quick: 1 s) with rotating /autocomplete
- * URLs from the typing workload (human), against an empty Hono handler in the same runtime,
- * alternating product / empty, two rounds each:
- * - workerd run directly by Miniflare on the `wrangler deploy --dry-run` bundle (no
- *   `wrangler dev` proxy), R2 seeded with the public snapshot, vs. an empty Hono worker;
- * - the Node adapter (scripts/serve-node.ts on @hono/node-server, SNAPSHOT_DIR) vs. an empty
- *   Hono app on @hono/node-server, both as child processes.
- * The load generator runs in this process; on a 2-core machine it shares the CPU with the
- * server, which caps the Node figures (see docs/benchmarks.md).
+ * URLs from the typing workload (human), in each runtime, alternating, two rounds each:
+ * - the product, answer caching on (the default);
+ * - the product with answer caching off (ANSWER_CACHE_MB=0): the index path alone;
+ * - the fair ceiling: a Hono handler returning the product's own answer bytes and headers
+ *   from a precomputed table (table-app.ts);
+ * - an empty Hono handler answering `[]`.
+ * Runtimes: workerd run directly by Miniflare on the `wrangler deploy --dry-run` bundle (no
+ * `wrangler dev` proxy), R2 seeded with the public snapshot; and the Node adapter
+ * (scripts/serve-node.ts on @hono/node-server, SNAPSHOT_DIR), all as child processes. The
+ * load generator runs in this process; on a 2-core machine it shares the CPU with the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { PrefixIndex } from '../../functions/prefix-index/prefix-index.ts';
-import { atLeast, atMost, benchData, fmt, freePort, HUMAN, readShard, ROOT, round, sleep, table, typingWorkload, type BenchContext, type Target } from './lib.ts';
-import { buildEmptyBundle, buildProductBundle, seedR2, startWorker } from './workerd.ts';
+import { atLeast, atMost, benchData, fmt, freePort, HUMAN, loadSpecies, ROOT, round, sleep, table, typingWorkload, type BenchContext, type Target } from './lib.ts';
+import type { AnswerTable } from './table-app.ts';
+import { buildEmptyBundle, buildProductBundle, buildTableBundle, seedR2, startWorker } from './workerd.ts';
 
 export interface HttpRound {
   rps: number;
@@ -27,26 +28,30 @@ export interface HttpRound {
   requests: number;
 }
 
+const SERVERS = ['product', 'uncached', 'table', 'empty'] as const;
+type Server = (typeof SERVERS)[number];
+
 export interface HttpRuntime {
   runtime: string;
-  product: HttpRound[];
-  empty: HttpRound[];
+  rounds: Record<Server, HttpRound[]>;
+  /** Mean req/s and p99 (ms) per server. */
+  rps: Record<Server, number>;
+  p99_ms: Record<Server, number>;
+  /** The product (cached) against the table, the uncached product against the table, the product against `[]`. */
+  ratio_vs_table: number;
+  p99_ratio_vs_table: number;
+  uncached_ratio_vs_table: number;
+  uncached_p99_ratio_vs_table: number;
   ratio_vs_empty: number;
   p99_ratio_vs_empty: number;
-  rps: number;
-  p99_ms: number;
+  /** non-2xx + errors of the product, cached and not. */
   errors: number;
 }
 
 export interface HttpResult {
-  ratio_vs_empty: number;
-  rps: number;
-  p99_ms: number;
-  errors: number;
   connections: number;
   duration_s: number;
   runtimes: HttpRuntime[];
-  node_note: string | null;
 }
 
 const CONNECTIONS = 50;
@@ -70,39 +75,41 @@ async function load(url: string, paths: string[], duration: number): Promise<Htt
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-async function compare(ctx: BenchContext, runtime: string, product: Target_, empty: Target_, paths: string[]): Promise<HttpRuntime> {
+async function compare(ctx: BenchContext, runtime: string, servers: Record<Server, Target_>, paths: string[]): Promise<HttpRuntime> {
   const duration = ctx.quick ? 1 : 10;
-  // Warm both: one request alone loads the species (50 concurrent first requests would each
-  // load it: loads are not shared), then a short load lets the JIT see the code.
-  for (const t of [product, empty]) {
-    const response = await fetch(t.url + paths[0]);
-    if (!response.ok) throw new Error(`${t.url}${paths[0]}: HTTP ${response.status}`);
-    await response.arrayBuffer();
-    if (ctx.quick) {
-      for (const path of paths.slice(0, 300)) await (await fetch(t.url + path)).arrayBuffer();
-    } else {
-      await load(t.url, paths, 2);
+  // Warm each: every path once, one at a time (loads what it needs; no thundering herd of
+  // first loads, which are not shared), then a short load lets the JIT see the code.
+  for (const name of SERVERS) {
+    const t = servers[name];
+    for (const path of ctx.quick ? paths.slice(0, 300) : paths) {
+      const response = await fetch(t.url + path);
+      await response.arrayBuffer();
+      if (name !== 'empty' && !response.ok) throw new Error(`${name} ${t.url}${path}: HTTP ${response.status}`);
     }
+    if (!ctx.quick) await load(t.url, paths, 2);
   }
-  const rounds = { product: [] as HttpRound[], empty: [] as HttpRound[] };
+  const rounds = Object.fromEntries(SERVERS.map((name) => [name, [] as HttpRound[]])) as Record<Server, HttpRound[]>;
   for (let r = 0; r < 2; r++) {
-    for (const which of r % 2 ? (['empty', 'product'] as const) : (['product', 'empty'] as const)) {
-      const round_ = await load(which === 'product' ? product.url : empty.url, paths, duration);
-      ctx.log(`  ${runtime} ${which}: ${fmt(round_.rps)} req/s, p99 ${round_.p99_ms} ms, non-2xx ${round_.non2xx}, errors ${round_.errors}`);
-      rounds[which].push(round_);
+    for (const name of r % 2 ? [...SERVERS].reverse() : SERVERS) {
+      const result = await load(servers[name].url, paths, duration);
+      ctx.log(`  ${runtime} ${name}: ${fmt(result.rps)} req/s, p99 ${result.p99_ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+      rounds[name].push(result);
     }
   }
-  const rps = mean(rounds.product.map((x) => x.rps));
-  const p99 = mean(rounds.product.map((x) => x.p99_ms));
+  const rps = Object.fromEntries(SERVERS.map((n) => [n, Math.round(mean(rounds[n].map((x) => x.rps)))])) as Record<Server, number>;
+  const p99 = Object.fromEntries(SERVERS.map((n) => [n, round(mean(rounds[n].map((x) => x.p99_ms)), 2)])) as Record<Server, number>;
   return {
     runtime,
-    product: rounds.product,
-    empty: rounds.empty,
-    ratio_vs_empty: round(rps / mean(rounds.empty.map((x) => x.rps)), 3),
-    p99_ratio_vs_empty: round(p99 / mean(rounds.empty.map((x) => x.p99_ms)), 3),
-    rps: Math.round(rps),
-    p99_ms: round(p99, 1),
-    errors: rounds.product.reduce((n, x) => n + x.non2xx + x.errors, 0),
+    rounds,
+    rps,
+    p99_ms: p99,
+    ratio_vs_table: round(rps.product / rps.table, 3),
+    p99_ratio_vs_table: round(p99.product / p99.table, 3),
+    uncached_ratio_vs_table: round(rps.uncached / rps.table, 3),
+    uncached_p99_ratio_vs_table: round(p99.uncached / p99.table, 3),
+    ratio_vs_empty: round(rps.product / rps.empty, 3),
+    p99_ratio_vs_empty: round(p99.product / p99.empty, 3),
+    errors: [...rounds.product, ...rounds.uncached].reduce((n, x) => n + x.non2xx + x.errors, 0),
   };
 }
 
@@ -139,88 +146,92 @@ async function nodeTarget(script: string, env: Record<string, string>, probe: st
   };
 }
 
+/** The product's answers for the workload, as the table handlers serve them. */
+async function answerTable(url: string, paths: string[], file: string): Promise<void> {
+  const table: AnswerTable = {};
+  for (const path of paths) {
+    const response = await fetch(url + path);
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'etag', 'cache-control']) headers[name] = response.headers.get(name) ?? '';
+    table[path] = { body: await response.text(), headers };
+  }
+  await writeFile(file, JSON.stringify(table));
+}
+
 export async function benchHttp(ctx: BenchContext): Promise<{ result: HttpResult; markdown: string; targets: Target[] }> {
   const data = await benchData(ctx);
-  const { shard } = await readShard(data.publicSnap, HUMAN);
-  const index = new PrefixIndex(shard.labels);
-  const paths = typingWorkload(shard.labels, 2000, (q) => index.search(q, 1).total > 0).map(
-    (q) => `/autocomplete?species=${HUMAN}&q=${encodeURIComponent(q)}&limit=10`,
-  );
+  const human = await loadSpecies(data.publicSnap, HUMAN);
+  const paths = [...new Set(typingWorkload(human.labels, 2500, () => true))].slice(0, 2000).map((q) => `/autocomplete?species=${HUMAN}&q=${encodeURIComponent(q)}&limit=10`);
+  const snapshot = { SNAPSHOT_DIR: data.publicSnap.dir };
+  const serveNode = join(ROOT, 'scripts/serve-node.ts');
+
+  // The answer table, from the Node product (both runtimes give the same bytes: test/parity.test.ts).
+  const tableFile = join(ctx.dataDir, 'answer-table.json');
+  const source = await nodeTarget(serveNode, snapshot, '/health');
+  try {
+    await answerTable(source.url, paths, tableFile);
+  } finally {
+    await source.stop();
+  }
 
   const runtimes: HttpRuntime[] = [];
-  // workerd via Miniflare.
   const bundle = await buildProductBundle(ctx);
-  const empty = await buildEmptyBundle(ctx);
   const persist = join(ctx.dataDir, 'r2-http');
   await rm(persist, { recursive: true, force: true });
   await seedR2(bundle, persist, data.publicSnap.dir, '');
-  const product = await startWorker({ bundle, persist, port: await freePort() });
-  const baseline = await startWorker({ bundle: empty, port: await freePort() });
-  try {
-    runtimes.push(
-      await compare(
-        ctx,
-        'workerd (Miniflare)',
-        { url: product.url.origin, stop: () => product.mf.dispose() },
-        { url: baseline.url.origin, stop: () => baseline.mf.dispose() },
-        paths,
-      ),
-    );
-  } finally {
-    await product.mf.dispose();
-    await baseline.mf.dispose();
-  }
-
-  // The Node adapter, when the project has one.
-  const serveNode = join(ROOT, 'scripts/serve-node.ts');
-  let nodeNote: string | null = null;
-  if (existsSync(serveNode)) {
-    const nodeProduct = await nodeTarget(serveNode, { SNAPSHOT_DIR: data.publicSnap.dir }, '/health');
-    const nodeEmpty = await nodeTarget(join(ROOT, 'scripts/bench/empty-node.ts'), {}, '/');
-    try {
-      runtimes.push(await compare(ctx, 'Node (@hono/node-server)', nodeProduct, nodeEmpty, paths));
-    } finally {
-      await nodeProduct.stop();
-      await nodeEmpty.stop();
-    }
-  } else {
-    nodeNote = 'scripts/serve-node.ts does not exist: no Node adapter to measure';
-  }
-
-  const w = runtimes[0]!;
-  const result: HttpResult = {
-    ratio_vs_empty: w.ratio_vs_empty,
-    rps: w.rps,
-    p99_ms: w.p99_ms,
-    errors: w.errors,
-    connections: CONNECTIONS,
-    duration_s: ctx.quick ? 1 : 10,
-    runtimes,
-    node_note: nodeNote,
+  const workers = {
+    product: await startWorker({ bundle, persist, port: await freePort() }),
+    uncached: await startWorker({ bundle, persist, port: await freePort(), bindings: { ANSWER_CACHE_MB: '0' } }),
+    table: await startWorker({ bundle: await buildTableBundle(ctx, tableFile), port: await freePort() }),
+    empty: await startWorker({ bundle: await buildEmptyBundle(ctx), port: await freePort() }),
   };
+  try {
+    const servers = Object.fromEntries(Object.entries(workers).map(([name, w]) => [name, { url: w.url.origin, stop: () => w.mf.dispose() }])) as Record<Server, Target_>;
+    runtimes.push(await compare(ctx, 'workerd (Miniflare)', servers, paths));
+  } finally {
+    await Promise.all(Object.values(workers).map((w) => w.mf.dispose()));
+  }
+
+  const nodes = {
+    product: await nodeTarget(serveNode, snapshot, '/health'),
+    uncached: await nodeTarget(serveNode, { ...snapshot, ANSWER_CACHE_MB: '0' }, '/health'),
+    table: await nodeTarget(join(ROOT, 'scripts/bench/table-node.ts'), { TABLE: tableFile }, paths[0]!),
+    empty: await nodeTarget(join(ROOT, 'scripts/bench/empty-node.ts'), {}, '/'),
+  };
+  try {
+    runtimes.push(await compare(ctx, 'Node (@hono/node-server)', nodes, paths));
+  } finally {
+    await Promise.all(Object.values(nodes).map((n) => n.stop()));
+  }
+
+  const result: HttpResult = { connections: CONNECTIONS, duration_s: ctx.quick ? 1 : 10, runtimes };
   const targets: Target[] = [];
   for (const r of runtimes) {
-    targets.push(atLeast(`HTTP req/s vs empty handler, ${r.runtime}`, r.ratio_vs_empty, 0.9));
-    targets.push(atMost(`HTTP p99 vs empty handler, ${r.runtime}`, r.p99_ratio_vs_empty, 1.5));
+    targets.push(atLeast(`HTTP req/s vs the same bytes from a table, ${r.runtime}`, r.ratio_vs_table, 0.9));
+    targets.push(atMost(`HTTP p99 vs the same bytes from a table, ${r.runtime}`, r.p99_ratio_vs_table, 1.5));
     targets.push(atMost(`HTTP errors + non-2xx, ${r.runtime}`, r.errors, 0, 'errors'));
   }
   const rows = runtimes.flatMap((r) =>
-    (['product', 'empty'] as const).flatMap((which) =>
-      r[which].map((x, i) => [i === 0 && which === 'product' ? r.runtime : '', `${which === 'product' ? 'autocomplete' : 'empty Hono'} #${i + 1}`, fmt(x.rps), String(x.p50_ms), String(x.p99_ms), String(x.non2xx), String(x.errors)]),
-    ),
+    SERVERS.map((name, i) => [i === 0 ? r.runtime : '', LABELS[name], fmt(r.rps[name]), String(r.p99_ms[name]), r.rounds[name].map((x) => fmt(x.rps)).join(' / ')]),
   );
   const markdown = [
     '### 3. HTTP',
     '',
-    `autocannon, ${CONNECTIONS} connections, ${result.duration_s} s per round, ${fmt(paths.length)} rotating /autocomplete URLs (human typing workload); product and empty handler alternate, two rounds each.`,
+    `autocannon, ${CONNECTIONS} connections, ${result.duration_s} s per round, ${fmt(paths.length)} rotating /autocomplete URLs (human typing workload, limit 10); the four servers of a runtime alternate, two rounds each; means.`,
     '',
-    table(['runtime', 'server, round', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r']),
+    table(['runtime', 'server', 'req/s', 'p99 ms', 'req/s per round'], rows, ['l', 'l', 'r', 'r', 'r']),
     '',
     table(
-      ['runtime', 'req/s ÷ empty', 'p99 ÷ empty', 'errors'],
-      runtimes.map((r) => [r.runtime, `${r.ratio_vs_empty}x`, `${r.p99_ratio_vs_empty}x`, String(r.errors)]),
+      ['runtime', 'product ÷ table (req/s, p99)', 'uncached ÷ table (req/s, p99)', 'product ÷ empty (req/s, p99)', 'errors'],
+      runtimes.map((r) => [r.runtime, `${r.ratio_vs_table}x, ${r.p99_ratio_vs_table}x`, `${r.uncached_ratio_vs_table}x, ${r.uncached_p99_ratio_vs_table}x`, `${r.ratio_vs_empty}x, ${r.p99_ratio_vs_empty}x`, String(r.errors)]),
     ),
-    ...(nodeNote ? ['', `Note: ${nodeNote}.`] : []),
   ].join('\n');
   return { result, markdown, targets };
 }
+
+const LABELS: Record<Server, string> = {
+  product: 'autocomplete (answer caching on)',
+  uncached: 'autocomplete, ANSWER_CACHE_MB=0 (the index path)',
+  table: 'same bytes from a table (ceiling)',
+  empty: 'empty Hono, []',
+};

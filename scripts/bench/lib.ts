@@ -9,13 +9,15 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keys, type Manifest, type Pointer, type Shard } from '../../snapshot/format.ts';
+import { keys, type Manifest, type Pointer, type SpeciesEntry } from '../../snapshot/format.ts';
 import { readTsv } from '../../snapshot/refresh/rows.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
+import { readSpecies, type SpeciesContent } from '../../test/support/read-snapshot.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PUBLIC_TSV = resolve(ROOT, 'data/public.tsv.gz');
+export const CORE_TSV = resolve(ROOT, 'data/core_genes.tsv.gz');
 export const REFRESH_CLI = resolve(ROOT, 'scripts/snapshot-refresh.ts');
 export const GENERATOR = resolve(ROOT, 'scripts/bench/gen_synthetic.py');
 export const MYSQL_HOST = process.env.BENCH_MYSQL_HOST ?? '127.0.0.1';
@@ -74,6 +76,28 @@ export function typingWorkload(labels: readonly string[], count: number, matches
     const prefix = label.slice(0, 1 + Math.floor(rand() * 6)).trim();
     if (!prefix) continue;
     out.push(rand() < 0.5 ? prefix : prefix.toLowerCase());
+  }
+  return out;
+}
+
+/**
+ * One-edit misspellings of random labels of 4+ characters, the first character kept: a
+ * substitution, deletion, insertion or swap of neighbours, lower-cased or not.
+ */
+export function misspellings(labels: readonly string[], count: number, seed = WORKLOAD_SEED): { q: string; intended: string }[] {
+  const rand = prng(seed);
+  const pool = labels.filter((l) => l.length >= 5);
+  const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const out: { q: string; intended: string }[] = [];
+  while (out.length < count) {
+    const label = pool[Math.floor(rand() * pool.length)]!;
+    const at = 1 + Math.floor(rand() * (label.length - 1));
+    const c = letters[Math.floor(rand() * letters.length)]!;
+    const edit = Math.floor(rand() * 4);
+    let q =
+      edit === 0 ? label.slice(0, at) + c + label.slice(at + 1) : edit === 1 ? label.slice(0, at) + label.slice(at + 1) : edit === 2 ? label.slice(0, at) + c + label.slice(at) : label.slice(0, at - 1) + label[at] + label[at - 1] + label.slice(at + 1);
+    if (rand() < 0.5) q = q.toLowerCase();
+    if (q.toLowerCase() !== label.toLowerCase()) out.push({ q, intended: label });
   }
   return out;
 }
@@ -191,14 +215,15 @@ export async function syntheticTsv(ctx: BenchContext, rows: number, plain = fals
   return path;
 }
 
-/** A snapshot directory built from a TSV with the refresh CLI, cached by name. */
-export async function snapshotDir(ctx: BenchContext, name: string, tsv: string, species?: string): Promise<string> {
+/** A snapshot directory built from a TSV (and a core TSV) with the refresh CLI, cached by name. */
+export async function snapshotDir(ctx: BenchContext, name: string, tsv: string, options: { species?: string; coreTsv?: string } = {}): Promise<string> {
   const dir = join(ctx.dataDir, `snap-${name}`);
   if (existsSync(join(dir, keys.pointer))) return dir;
   await rm(dir, { recursive: true, force: true });
-  ctx.log(`  building snapshot ${name} with the refresh CLI${species ? ` (--species ${species})` : ''}`);
+  ctx.log(`  building snapshot ${name} with the refresh CLI${options.species ? ` (--species ${options.species})` : ''}`);
   const args = [REFRESH_CLI, '--tsv', tsv, '--out', dir, '--no-progress'];
-  if (species) args.push('--species', species);
+  if (options.species) args.push('--species', options.species);
+  if (options.coreTsv) args.push('--core-tsv', options.coreTsv);
   await run(process.execPath, args);
   return dir;
 }
@@ -217,14 +242,37 @@ export async function openSnapshot(dir: string): Promise<SnapshotFiles> {
 
 let xz: XzDecoder | null = null;
 
-/** A shard's compressed bytes, decompressed JSON bytes and parsed form. */
-export async function readShard(snap: SnapshotFiles, species: string): Promise<{ xz: Uint8Array; json: Uint8Array; shard: Shard }> {
+/** One object of a species: its kind, compressed bytes and JSON bytes. */
+export interface SpeciesObject {
+  key: string;
+  kind: 'root' | 'chunk' | 'typos';
+  xz: Uint8Array;
+  json: Uint8Array;
+}
+
+/** Everything a snapshot holds for a species: its objects, and its index fully loaded. */
+export interface LoadedSpecies extends SpeciesContent {
+  species: string;
+  entry: SpeciesEntry;
+  objects: SpeciesObject[];
+}
+
+export async function loadSpecies(snap: SnapshotFiles, species: string): Promise<LoadedSpecies> {
   const entry = snap.manifest.species[species];
   if (!entry) throw new Error(`${snap.dir} has no species ${species}`);
-  const bytes = new Uint8Array(await readFile(join(snap.dir, entry.key)));
+  const read = async (key: string) => new Uint8Array(await readFile(join(snap.dir, key)));
+  const content = await readSpecies(read, species, entry);
   xz ??= nodeXzDecoder();
-  const json = xz.decode(bytes);
-  return { xz: bytes, json, shard: JSON.parse(new TextDecoder().decode(json)) as Shard };
+  const object = async (key: string, kind: SpeciesObject['kind']) => {
+    const bytes = await read(key);
+    return { key, kind, xz: bytes, json: xz!.decode(bytes) };
+  };
+  const objects = [
+    await object(entry.root.key, 'root'),
+    ...(await Promise.all(content.root.chunks.map((c) => object(c.ref.key, 'chunk')))),
+    ...(await Promise.all(Object.values(content.root.typos).map((r) => object(r.key, 'typos')))),
+  ];
+  return { ...content, species, entry, objects };
 }
 
 /** The species with the most distinct labels. */
@@ -270,12 +318,12 @@ export async function largestInTsv(tsv: string): Promise<{ species: string; labe
 let prepared: Promise<BenchData> | null = null;
 
 /**
- * Builds (or reuses from the cache) the public snapshot, the synthetic table and a snapshot
- * of its largest species, all with the project's own refresh CLI.
+ * Builds (or reuses from the cache) the public snapshot (with human core data), the synthetic
+ * table and a snapshot of its largest species, all with the project's own refresh CLI.
  */
 export function benchData(ctx: BenchContext): Promise<BenchData> {
   prepared ??= (async () => {
-    const publicSnap = await openSnapshot(await snapshotDir(ctx, 'public', PUBLIC_TSV));
+    const publicSnap = await openSnapshot(await snapshotDir(ctx, 'public-core', PUBLIC_TSV, { coreTsv: CORE_TSV }));
     const synthTsv = await syntheticTsv(ctx, ctx.synthRows);
     const largestFile = `${synthTsv}.largest.json`;
     let largest: string;
@@ -286,7 +334,7 @@ export function benchData(ctx: BenchContext): Promise<BenchData> {
       await writeFile(largestFile, JSON.stringify(found));
       largest = found.species;
     }
-    const synthSnap = await openSnapshot(await snapshotDir(ctx, `synth-${ctx.synthRows || 'natural'}-${largest}`, synthTsv, largest));
+    const synthSnap = await openSnapshot(await snapshotDir(ctx, `synth-${ctx.synthRows || 'natural'}-${largest}`, synthTsv, { species: largest }));
     return { publicSnap, synthSnap, synthTsv, largest };
   })();
   return prepared;

@@ -35,6 +35,24 @@ export function buildProductBundle(ctx: BenchContext): Promise<Bundle> {
   return productBundle;
 }
 
+/** The answer-table worker (table-worker.ts) with `tableFile` bundled in. */
+export async function buildTableBundle(ctx: BenchContext, tableFile: string): Promise<Bundle> {
+  const outfile = join(ctx.dataDir, 'bundle-table', 'worker.js');
+  await build({
+    entryPoints: [join(ROOT, 'scripts/bench/table-worker.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    alias: { 'bench-answer-table': tableFile },
+    loader: { '.json': 'json' },
+    outfile,
+    logLevel: 'error',
+  });
+  return { entry: outfile, wasm: [] };
+}
+
 let emptyBundle: Promise<Bundle> | null = null;
 
 /** The baseline: a Hono app that answers every request with `[]`, bundled with esbuild. */
