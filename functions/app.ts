@@ -17,6 +17,7 @@ import { registerHealth } from './routes/health.ts';
 import { registerSpecies } from './routes/species.ts';
 import { AnswerCache, type SharedAnswers } from './answer-cache.ts';
 import type { Deps } from './routes/suggest.ts';
+import { registerWidget } from './widget/route.ts';
 import type { Config } from './config.ts';
 
 export interface AppDeps {
@@ -29,7 +30,8 @@ export interface AppDeps {
 const READ_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 export function createApp(appDeps: AppDeps): OpenAPIHono {
-  const deps: Deps = { ...appDeps, answers: new AnswerCache(appDeps.config.ANSWER_CACHE_MB * 1024 * 1024) };
+  const cacheBytes = appDeps.config.ANSWER_CACHE_MB * 1024 * 1024;
+  const deps: Deps = cacheBytes > 0 ? { ...appDeps, answers: new AnswerCache(cacheBytes) } : { ...appDeps, answers: null, shared: undefined };
   const app = new OpenAPIHono({
     defaultHook: (result) => {
       if (!result.success) {
@@ -51,8 +53,10 @@ export function createApp(appDeps: AppDeps): OpenAPIHono {
   const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag'] }));
 
-  app.use('/autocomplete', fastAnswer(deps, 'autocomplete', 'q'));
-  app.use('/gene_suggest', fastAnswer(deps, 'gene_suggest', 'query'));
+  if (deps.answers) {
+    app.use('/autocomplete', fastAnswer(deps, 'autocomplete', 'q'));
+    app.use('/gene_suggest', fastAnswer(deps, 'gene_suggest', 'query'));
+  }
   registerAutocomplete(app, deps);
   registerGeneSuggest(app, deps);
   registerSpecies(app, deps);
@@ -65,6 +69,7 @@ export function createApp(appDeps: AppDeps): OpenAPIHono {
   // Pages for people, outside the API document: the demo and the interactive reference
   // (a small HTML page; the browser loads the Scalar viewer from its CDN).
   registerDemo(app);
+  registerWidget(app);
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'ensembl-autocomplete API' }));
 
   app.notFound((c) => new ProblemError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, { see: '/openapi.json' }).toResponse());

@@ -16,7 +16,7 @@ import { VERSION_PATTERN } from '../snapshot/format.ts';
 import { buildSnapshotDir } from './support/sample.ts';
 
 /** Pages for people, deliberately outside the API document. */
-const PAGES = ['/', '/docs', '/openapi.json'];
+const PAGES = ['/', '/docs', '/openapi.json', '/widget.js'];
 
 /** A parsed JSON document. */
 type Json = any;

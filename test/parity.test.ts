@@ -144,9 +144,14 @@ describe.each(Object.keys(targets) as Target[])('%s', (target) => {
     const response = await get('/');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8$/i);
-    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'; .*connect-src 'self'/);
+    // Scripts from this origin (the element at /widget.js) and the page's own inline script and style by hash.
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; script-src 'self' 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[A-Za-z0-9+/=]+'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'$/,
+    );
     const html = await response.text();
-    expect(html).toContain('role="combobox"');
+    // The combobox is inside the element's shadow root; the page has the element and loads it.
+    expect(html).toContain('<script type="module" src="widget.js"></script>');
+    expect(html).toMatch(/<gene-autocomplete species="homo_sapiens" species-picker [^>]*><\/gene-autocomplete>/);
     expect(new TextEncoder().encode(html).byteLength).toBeLessThan(30 * 1024);
   });
 
@@ -172,6 +177,7 @@ describe('node and workerd give the same answers', () => {
     '/autocomplete?species=gorilla_gorilla&q=BRC',
     '/nope',
     '/',
+    '/widget.js',
     '/openapi.json',
     '/docs',
   ])('%s', async (path) => {

@@ -1,7 +1,8 @@
 /**
  * GET / serves the demo page. Not part of the OpenAPI document (it is a page, not the API).
- * Its Content-Security-Policy allows exactly the page's own inline script and style (by
- * hash) and requests to this origin only.
+ * Its Content-Security-Policy allows scripts from this origin (the element at /widget.js) and
+ * the page's own inline script and style by hash, requests to this origin only, and no DOM
+ * writes of strings as markup (Trusted Types), which the element never does.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { DEMO_CSS, DEMO_HTML, DEMO_JS } from './page.ts';
@@ -17,7 +18,7 @@ async function sha256(text: string): Promise<string> {
 export function demoCsp(): Promise<string> {
   csp ??= Promise.all([sha256(DEMO_JS), sha256(DEMO_CSS)]).then(
     ([script, style]) =>
-      `default-src 'none'; script-src ${script}; style-src ${style}; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      `default-src 'none'; script-src 'self' ${script}; style-src ${style}; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'`,
   );
   return csp;
 }

@@ -1,8 +1,10 @@
 /**
  * The demo page in a real browser: Debian's Chromium driven by playwright-core, against the
- * Node server over the sample snapshot on a loopback port. Requests to www.ensembl.org are
- * intercepted (answered locally), so the test needs no network. It fails, not skips, when
- * Chromium is missing: install it with `apt-get install -y chromium`.
+ * Node server over the sample snapshot on a loopback port. The combobox is the
+ * <gene-autocomplete> element (test/browser/widget.test.ts covers it in depth); this checks
+ * the page around it, under the page's own Content-Security-Policy. Requests to
+ * www.ensembl.org are intercepted (answered locally), so the test needs no network. It fails,
+ * not skips, when Chromium is missing: install it with `apt-get install -y chromium`.
  * Screenshots go to test-results/ (gitignored).
  */
 import { existsSync } from 'node:fs';
@@ -61,8 +63,10 @@ afterEach(async () => {
 });
 
 const combobox = () => page.getByRole('combobox', { name: 'Gene name' });
+const picker = () => page.getByRole('combobox', { name: 'Species' });
 const options = () => page.getByRole('listbox', { name: 'Gene suggestions' }).getByRole('option');
 const status = () => page.getByRole('status');
+const genes = () => options().locator('[part~=gene]').allTextContents();
 
 async function open(url = server.url): Promise<void> {
   await page.goto(`${url}/`);
@@ -70,46 +74,53 @@ async function open(url = server.url): Promise<void> {
 
 async function ready(): Promise<void> {
   await open();
-  await expect.poll(() => combobox().isEnabled()).toBe(true);
+  await expect.poll(() => picker().isEnabled()).toBe(true);
 }
 
 describe('demo page', () => {
+  it('is built on <gene-autocomplete> from /widget.js, under a CSP that allows nothing else', async () => {
+    const response = await page.goto(`${server.url}/`);
+    expect(response!.headers()['content-security-policy']).toMatch(/^default-src 'none'; script-src 'self' 'sha256-[^']+'; style-src 'sha256-[^']+'; connect-src 'self';/);
+    await expect.poll(() => picker().isEnabled()).toBe(true);
+    expect(await page.locator('gene-autocomplete').evaluate((e) => e.shadowRoot?.mode)).toBe('open');
+    // The element's styles apply although style-src admits only the page's own stylesheet.
+    await combobox().pressSequentially('brc');
+    await expect.poll(() => options().count()).toBe(10);
+    expect(await page.getByRole('listbox').evaluate((e) => getComputedStyle(e).position)).toBe('absolute');
+  });
+
   it('fills the species picker from /species, human first, and shows the snapshot version and age', async () => {
     await ready();
-    const picker = page.getByRole('combobox', { name: 'Species' });
-    expect(await picker.inputValue()).toBe('homo_sapiens');
-    const names = await picker.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(await picker().inputValue()).toBe('homo_sapiens');
+    const names = await picker().locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
     expect(names).toHaveLength(19);
     expect(names[0]).toBe('homo_sapiens');
-    expect(await picker.locator('option').first().textContent()).toBe('Homo sapiens (human)');
+    expect(await picker().locator('option').first().textContent()).toBe('Homo sapiens (human)');
     const { manifest } = await server.catalog.snapshot();
     await expect.poll(() => page.locator('#version').textContent()).toBe(manifest.version);
     expect(await page.locator('#age').textContent()).toMatch(/^\(built (just now|\d+ (minute|hour|day)s? ago)\)$/);
     // Focus starts in the search box.
-    expect(await combobox().evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await combobox().evaluate((e) => (e.getRootNode() as ShadowRoot).activeElement === e)).toBe(true);
   });
 
-  it('autocompletes brc for homo_sapiens: BRCA1 first, prefix highlighted, linked to Ensembl', async () => {
+  it('autocompletes brc for homo_sapiens: BRCA1 first, prefix highlighted, aliases with their reason', async () => {
     await ready();
     await combobox().pressSequentially('brc');
-    await expect.poll(() => options().count()).toBe(4);
-    expect(await options().locator('.label').allTextContents()).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
+    await expect.poll(() => options().count()).toBe(10);
+    expect((await genes()).slice(0, 4)).toEqual(['BRCA1', 'BRCA2', 'BRCC3', 'BRCC3P1']);
     expect(await options().first().locator('mark').textContent()).toBe('BRC');
-    expect(await options().first().locator('a').getAttribute('href')).toBe('https://www.ensembl.org/Homo_sapiens/Gene/Summary?g=ENSG00000012048');
+    expect(await options().nth(4).locator('[part~=reason]').textContent()).toBe('alias BRCACOX');
     expect(await combobox().getAttribute('aria-expanded')).toBe('true');
-    expect(await combobox().getAttribute('aria-controls')).toBe(await page.getByRole('listbox').getAttribute('id'));
-    expect(await status().textContent()).toBe('4 matches.');
-    // The search is in the address, so it can be shared.
-    expect(new URL(page.url()).searchParams.get('q')).toBe('brc');
+    expect(await status().textContent()).toBe('Showing 10 of 12 matches.');
   });
 
   it('moves with Up/Down, closes with Escape, clears with a second Escape, and opens the active gene with Enter', async () => {
     await ready();
     await combobox().pressSequentially('brc');
-    await expect.poll(() => options().count()).toBe(4);
+    await expect.poll(() => options().count()).toBe(10);
     const activeLabel = async () => {
       const id = await combobox().getAttribute('aria-activedescendant');
-      return id && page.locator(`#${id}[aria-selected="true"] .label`).textContent();
+      return id && page.locator(`#${id}[aria-selected="true"] [part~=gene]`).textContent();
     };
     await combobox().press('ArrowDown');
     expect(await activeLabel()).toBe('BRCA1');
@@ -118,7 +129,7 @@ describe('demo page', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'demo.png') });
     await combobox().press('ArrowUp');
     await combobox().press('ArrowUp');
-    expect(await activeLabel()).toBe('BRCC3P1');
+    expect(await activeLabel()).toBe((await genes()).at(-1));
     await combobox().press('Escape');
     expect(await page.getByRole('listbox', { includeHidden: true }).isHidden()).toBe(true);
     expect(await combobox().getAttribute('aria-expanded')).toBe('false');
@@ -126,7 +137,7 @@ describe('demo page', () => {
     await combobox().press('Escape');
     expect(await combobox().inputValue()).toBe('');
     await combobox().pressSequentially('BRCA');
-    await expect.poll(() => options().count()).toBe(2);
+    await expect.poll(async () => (await genes()).slice(0, 2)).toEqual(['BRCA1', 'BRCA2']);
     await combobox().press('ArrowDown');
     await combobox().press('ArrowDown');
     await Promise.all([page.waitForURL('https://www.ensembl.org/**'), combobox().press('Enter')]);
@@ -136,9 +147,9 @@ describe('demo page', () => {
   it('switches species: mus_musculus brca gives Brca1, and a click opens the mouse gene', async () => {
     await ready();
     await combobox().pressSequentially('brca');
-    await expect.poll(() => options().first().locator('.label').textContent()).toBe('BRCA1');
-    await page.getByRole('combobox', { name: 'Species' }).selectOption('mus_musculus');
-    await expect.poll(() => options().first().locator('.label').textContent()).toBe('Brca1');
+    await expect.poll(async () => (await genes())[0]).toBe('BRCA1');
+    await picker().selectOption('mus_musculus');
+    await expect.poll(async () => (await genes())[0]).toBe('Brca1');
     expect(await options().first().locator('mark').textContent()).toBe('Brca');
     await page.screenshot({ path: join(ARTIFACTS, 'demo-mouse.png') });
     await Promise.all([page.waitForURL('https://www.ensembl.org/**'), options().first().click()]);
@@ -148,7 +159,7 @@ describe('demo page', () => {
   it('says so when nothing matches', async () => {
     await ready();
     await combobox().pressSequentially('zzqx');
-    await expect.poll(() => status().textContent()).toBe('No gene names start with “zzqx” in Homo sapiens.');
+    await expect.poll(() => status().textContent()).toBe('No genes match “zzqx” in Homo sapiens.');
     expect(await options().count()).toBe(0);
     expect(await combobox().getAttribute('aria-expanded')).toBe('false');
   });
@@ -164,7 +175,7 @@ describe('demo page', () => {
     await ready();
     await combobox().pressSequentially('brc');
     await expect.poll(() => status().textContent()).toBe('Could not get suggestions: no snapshot available: test outage');
-    expect(await status().getAttribute('class')).toBe('error');
+    expect(await status().getAttribute('part')).toBe('status error');
     expect(await options().count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'demo-error.png') });
   });
@@ -172,35 +183,17 @@ describe('demo page', () => {
   it('shows the error when the server has no snapshot at all', async () => {
     await open(broken.url);
     await expect.poll(() => status().textContent()).toMatch(/^Could not load the species list: no snapshot available: .*has no current\.json/);
-    expect(await page.locator('#version').textContent()).toBe('unavailable');
+    await expect.poll(() => page.locator('#version').textContent()).toBe('unavailable');
     expect(await combobox().isDisabled()).toBe(true);
   });
 
-  it('never lets a stale answer overwrite a newer one', async () => {
-    // Hold the answer for "b" until the answer for "br" has been shown.
-    let releaseFirst!: () => void;
-    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
-    const served: string[] = [];
-    await page.route('**/autocomplete?**', async (route) => {
-      const q = new URL(route.request().url()).searchParams.get('q')!;
-      if (q === 'b') await firstHeld;
-      served.push(q);
-      await route.continue().catch(() => {}); // the page may have aborted it meanwhile
-    });
+  it('follows the dark colour scheme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
     await ready();
-    const first = page.waitForRequest((r) => r.url().includes('q=b&'));
-    await combobox().pressSequentially('b');
-    await first;
-    await combobox().pressSequentially('r');
-    await expect.poll(() => status().textContent()).toMatch(/^Showing 10 of \d+ matches\.$/);
-    const brLabels = await options().locator('.label').allTextContents();
-    expect(brLabels.every((label) => label.toLowerCase().startsWith('br'))).toBe(true);
-    releaseFirst();
-    await expect.poll(() => served).toEqual(['br', 'b']);
-    // Give the stale answer every chance to land, then check it did not.
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
-    expect(await options().locator('.label').allTextContents()).toEqual(brLabels);
-    expect(await combobox().inputValue()).toBe('br');
+    await combobox().pressSequentially('her2');
+    await expect.poll(async () => (await genes())[0]).toBe('ERBB2');
+    expect(await page.getByRole('listbox').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(28, 32, 39)');
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-dark.png') });
   });
 
   it('is small: the page is under 30 KB', async () => {
