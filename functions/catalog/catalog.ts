@@ -10,13 +10,14 @@
  * species' last good version keeps answering meanwhile. Loads are not shared between requests:
  * in Workers a request that awaits another request's promise can be cancelled with it.
  */
-import { assertRoot, keys, manifestSchema, pointerSchema, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { keys, manifestSchema, pointerSchema, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
-import { ChunkIndex } from '../name-index/chunk-index.ts';
+import type { ChunkIndex } from '../name-index/chunk-index.ts';
 import { coveringChunks } from '../name-index/covering.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../name-index/search.ts';
-import { emptyTypoIndex, typoIndexOf, type TypoIndex } from '../name-index/typo-index.ts';
+import { emptyTypoIndex, type TypoIndex } from '../name-index/typo-index.ts';
 import { ByteBudgetLru } from './lru.ts';
+import { decodeObject, type Decoded } from './objects.ts';
 import type { SnapshotSource } from './source.ts';
 
 export interface CatalogOptions {
@@ -68,10 +69,7 @@ interface Failure {
   message: string;
 }
 
-type Loaded =
-  | { kind: 'root'; species: string; bytes: number; value: SpeciesRoot }
-  | { kind: 'chunk'; species: string; bytes: number; value: ChunkIndex }
-  | { kind: 'typos'; species: string; bytes: number; value: TypoIndex };
+type Loaded = Decoded & { species: string };
 
 export type HealthStatus = 'ok' | 'degraded' | 'unavailable';
 
@@ -225,20 +223,7 @@ export class SnapshotCatalog {
     if (failure && now - failure.at < this.retryMs) throw new ObjectError(failure.message);
     let loaded: Loaded;
     try {
-      const json = await this.fetchJson(ref);
-      if (kind === 'chunk') {
-        const value = ChunkIndex.fromJson(species, json);
-        loaded = { kind, species, bytes: value.bytes, value };
-      } else {
-        const parsed: unknown = JSON.parse(decoder.decode(json));
-        if (kind === 'root') {
-          assertRoot(parsed, species);
-          loaded = { kind, species, bytes: json.byteLength * 2, value: parsed };
-        } else {
-          const value = typoIndexOf(parsed, species, first);
-          loaded = { kind, species, bytes: value.byteLength, value };
-        }
-      }
+      loaded = { ...decodeObject(kind, species, await this.fetchJson(ref), first), species };
     } catch (error) {
       const message = messageOf(error);
       this.failures.set(ref.key, { at: now, message });
