@@ -27,7 +27,9 @@ export const SPECIES_PATTERN = /^[a-z0-9_]+$/;
 /** Hex digits of the JSON's SHA-256 that name an object. */
 export const OBJECT_HASH_LENGTH = 32;
 
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const OBJECT_KEY = /^v\/\d{8}T\d{6}Z-[0-9a-f]{4,}\/[a-z0-9_]+\/[0-9a-f]+\.json\.xz$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const sha256Hex = z.string().regex(SHA256_HEX);
 const version = z.string().regex(VERSION_PATTERN);
 const count = z.number().int().nonnegative();
 
@@ -41,7 +43,7 @@ export type Pointer = z.infer<typeof pointerSchema>;
 
 /** Where an xz object lives and what the reader must find there. */
 export const objectRefSchema = z.object({
-  key: z.string().regex(/^v\/\d{8}T\d{6}Z-[0-9a-f]{4,}\/[a-z0-9_]+\/[0-9a-f]+\.json\.xz$/),
+  key: z.string().regex(OBJECT_KEY),
   /** Size and SHA-256 of the .xz bytes: a reader rejects an object that differs. */
   bytes: z.number().int().positive(),
   sha256: sha256Hex,
@@ -49,6 +51,17 @@ export const objectRefSchema = z.object({
   json_bytes: z.number().int().positive(),
 });
 export type ObjectRef = z.infer<typeof objectRefSchema>;
+
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+
+/**
+ * objectRefSchema's check without zod: a root is checked on a species' cold query, where
+ * zod's first run costs milliseconds (the manifest, read once per isolate, keeps the schema).
+ */
+function isObjectRef(value: unknown): value is ObjectRef {
+  const ref = value as Partial<ObjectRef> | null;
+  return typeof ref === 'object' && ref !== null && typeof ref.key === 'string' && OBJECT_KEY.test(ref.key) && isCount(ref.bytes) && typeof ref.sha256 === 'string' && SHA256_HEX.test(ref.sha256) && isCount(ref.json_bytes);
+}
 
 export const speciesEntrySchema = z.object({
   /** Distinct labels. */
@@ -173,12 +186,12 @@ export function assertRoot(value: unknown, species: string): asserts value is Sp
   if (!Number.isInteger(root.labels)) fail(what, 'labels must be a count');
   if (!Array.isArray(root.chunks) || root.chunks.length === 0) fail(what, 'chunks must be a non-empty list');
   root.chunks.forEach((c, i) => {
-    if (typeof c?.first !== 'string' || !objectRefSchema.safeParse(c.ref).success) fail(what, `chunk ${i} is malformed`);
+    if (typeof c?.first !== 'string' || !isObjectRef(c.ref)) fail(what, `chunk ${i} is malformed`);
     if (i === 0 ? c.first !== '' : c.first <= root.chunks![i - 1]!.first) fail(what, 'chunks must start at "" and ascend');
   });
   if (typeof root.typos !== 'object' || root.typos === null) fail(what, 'typos must be an object');
   for (const [first, ref] of Object.entries(root.typos)) {
-    if (first.length !== 1 || !objectRefSchema.safeParse(ref).success) fail(what, `typo object ${JSON.stringify(first)} is malformed`);
+    if (first.length !== 1 || !isObjectRef(ref)) fail(what, `typo object ${JSON.stringify(first)} is malformed`);
   }
 }
 

@@ -14,7 +14,7 @@ import { EXACT_SYNONYM_MIN, rangePrefix, TIER, type ParsedQuery, type Tier } fro
 /** Scores order hits: tier first, then the rank within the tier. Ranks are below 2^26. */
 const TIER_SCALE = 2 ** 26;
 export const score = (tier: number, rank: number) => tier * TIER_SCALE + rank;
-export const tierOf = (s: number) => Math.floor(s / TIER_SCALE) as Tier;
+const tierOf = (s: number) => Math.floor(s / TIER_SCALE) as Tier;
 
 const LABEL = KIND.LABEL.charCodeAt(0);
 const SYNONYM = KIND.SYNONYM.charCodeAt(0);
@@ -181,11 +181,6 @@ export class ChunkIndex {
     return { total, hits };
   }
 
-  /** Whether the builder precomputed an answer for `fq` (its run is long or crosses chunks). */
-  hasAnswer(fq: string): boolean {
-    return this.answers.has(fq);
-  }
-
   /**
    * Scans the query's run: every label of this chunk it matches in tiers 1-5, each once at its
    * best score, left in the scratch (touched[0..n), best, bestEntry by owner). Returns n.
@@ -247,23 +242,14 @@ export class ChunkIndex {
   rank(query: ParsedQuery, limit: number): Ranked {
     const n = this.scan(query);
     const { best, bestEntry, touched } = scratch;
-    const top: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const owner = touched[k]!;
-      const s = best[owner]!;
-      if (top.length === limit) {
-        if (s >= best[top[limit - 1]!]!) continue;
-        top.pop();
-      }
-      let j = top.length;
-      top.push(owner);
-      while (j > 0 && best[top[j - 1]!]! > s) {
-        top[j] = top[j - 1]!;
-        j--;
-      }
-      top[j] = owner;
-    }
-    return { total: n, hits: top.map((owner) => this.hitAt(bestEntry[owner]!, owner, tierOf(best[owner]!))) };
+    const top = topBy(n, (k) => best[touched[k]!]!, limit);
+    return {
+      total: n,
+      hits: top.map((k) => {
+        const owner = touched[k]!;
+        return this.hitAt(bestEntry[owner]!, owner, tierOf(best[owner]!));
+      }),
+    };
   }
 
   /** The hit an entry makes for a label at a tier. */
@@ -314,52 +300,51 @@ export class ChunkIndex {
 }
 
 /**
- * Ranks the candidates of one or more chunks: each label (by global rank) once at its best
- * score, the `limit` best in order, and how many labels matched in all.
+ * Ranks the candidates of several chunks: each label (by global rank) once at its best score
+ * (its label key can match in one chunk, a synonym in another), the `limit` best in order, and
+ * how many labels matched in all.
  */
 export function rankCandidates(parts: readonly Candidates[], limit: number): Ranked {
-  let best: { score: number; part: Candidates; at: number }[];
-  let total: number;
-  if (parts.length === 1) {
-    const part = parts[0]!;
-    total = part.owners.length;
-    best = topByScore(part.scores, limit).map((at) => ({ score: part.scores[at]!, part, at }));
-  } else {
-    // A label can match in several chunks (its label key in one, a synonym in another).
-    const byLabel = new Map<number, { score: number; part: Candidates; at: number }>();
-    for (const part of parts) {
-      for (let at = 0; at < part.owners.length; at++) {
-        const grank = part.chunk.granks[part.owners[at]!]!;
-        const seen = byLabel.get(grank);
-        if (!seen || part.scores[at]! < seen.score) byLabel.set(grank, { score: part.scores[at]!, part, at });
-      }
+  const byLabel = new Map<number, { score: number; part: Candidates; at: number }>();
+  for (const part of parts) {
+    for (let at = 0; at < part.owners.length; at++) {
+      const grank = part.chunk.granks[part.owners[at]!]!;
+      const seen = byLabel.get(grank);
+      if (!seen || part.scores[at]! < seen.score) byLabel.set(grank, { score: part.scores[at]!, part, at });
     }
-    total = byLabel.size;
-    const all = [...byLabel.values()];
-    best = topByScore(all.map((c) => c.score), limit).map((i) => all[i]!);
   }
+  const all = [...byLabel.values()];
   return {
-    total,
-    hits: best.map(({ score: s, part, at }) => part.chunk.hitAt(part.entries[at]!, part.owners[at]!, tierOf(s))),
+    total: all.length,
+    hits: topBy(all.length, (i) => all[i]!.score, limit).map((i) => {
+      const { score: s, part, at } = all[i]!;
+      return part.chunk.hitAt(part.entries[at]!, part.owners[at]!, tierOf(s));
+    }),
   };
 }
 
-/** Indexes of the `limit` smallest scores, smallest first (scores are distinct per label). */
-export function topByScore(scores: readonly number[], limit: number): number[] {
+/** The indexes in [0, n) of the `limit` smallest scores, smallest first (scores are distinct per label). */
+function topBy(n: number, scoreAt: (i: number) => number, limit: number): number[] {
   const top: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
+  const scores: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = scoreAt(i);
     if (top.length === limit) {
-      if (s >= scores[top[limit - 1]!]!) continue;
+      if (s >= scores[limit - 1]!) continue;
       top.pop();
+      scores.pop();
     }
+    // Insertion into the sorted top: `limit` is small.
     let j = top.length;
     top.push(i);
-    while (j > 0 && scores[top[j - 1]!]! > s) {
+    scores.push(s);
+    while (j > 0 && scores[j - 1]! > s) {
       top[j] = top[j - 1]!;
+      scores[j] = scores[j - 1]!;
       j--;
     }
     top[j] = i;
+    scores[j] = s;
   }
   return top;
 }

@@ -275,11 +275,6 @@ export async function loadSpecies(snap: SnapshotFiles, species: string): Promise
   return { ...content, species, entry, objects };
 }
 
-/** The species with the most distinct labels. */
-export function largestSpecies(manifest: Manifest): string {
-  return Object.entries(manifest.species).sort((a, b) => b[1].labels - a[1].labels)[0]![0];
-}
-
 /** The bench data every section shares: the public snapshot and the synthetic one. */
 export interface BenchData {
   publicSnap: SnapshotFiles;

@@ -3,7 +3,6 @@
  * bundle plus its .wasm module), run by Miniflare directly, R2 persisted in a directory so
  * several instances see the same seeded bucket. Also the empty Hono worker used as a baseline.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -110,8 +109,4 @@ export async function seedR2(bundle: Bundle, persist: string, dir: string, prefi
   } finally {
     await mf.dispose();
   }
-}
-
-export function hasPersist(persist: string): boolean {
-  return existsSync(persist);
 }

@@ -4,7 +4,7 @@
  * answers of prefixes whose runs are too long to scan per query or cross a cut; and the typo
  * objects, one per first character.
  */
-import { ChunkIndex, rankCandidates } from '../../functions/name-index/chunk-index.ts';
+import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
@@ -86,7 +86,7 @@ export function fullIndex(model: SpeciesModel): ChunkIndex {
 
 /** The answer to `prefix` as a query, from the whole species. */
 export function answerOf(full: ChunkIndex, prefix: string): Answer {
-  const { total, hits } = rankCandidates([full.candidates(parseQuery(prefix))], ANSWER_HITS);
+  const { total, hits } = full.rank(parseQuery(prefix), ANSWER_HITS);
   return { total, hits: hits.map((h) => ({ grank: full.granks[h.owner]!, tier: h.tier, text: full.matchText(h) })) };
 }
 

@@ -149,11 +149,6 @@ export class Publication {
   }
 }
 
-export async function beginPublication(store: ObjectStore, options: PublishOptions): Promise<Publication> {
-  const current = await store.get(keys.pointer);
-  return new Publication(store, options, current?.etag ?? null);
-}
-
 function encodeJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(value, null, 1)}\n`);
 }
