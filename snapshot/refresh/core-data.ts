@@ -20,10 +20,15 @@ export class CoreDataBuilder {
   rows = 0;
 
   add(row: CoreRow): void {
-    this.rows++;
-    let gene = this.genes.get(row.stableId);
-    if (!gene) this.genes.set(row.stableId, (gene = { biotype: row.biotype, group: row.group, synonyms: [] }));
-    if (row.synonym) gene.synonyms.push(row.synonym);
+    this.addGene(row.stableId, row.biotype, row.group, row.synonym ? [row.synonym] : []);
+  }
+
+  /** A gene and all its synonyms at once: as many rows as the join would have (one if none). */
+  addGene(stableId: string, biotype: string | null, group: string | null, synonyms: readonly string[]): void {
+    this.rows += Math.max(1, synonyms.length);
+    const gene = this.genes.get(stableId);
+    if (gene) gene.synonyms.push(...synonyms);
+    else this.genes.set(stableId, { biotype, group, synonyms: [...synonyms] });
   }
 }
 

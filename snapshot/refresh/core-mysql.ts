@@ -4,6 +4,7 @@
  * stream keeps its connection while a species' core rows are read. One species at a time, its
  * rows streamed.
  */
+import type { Readable } from 'node:stream';
 import type { Connection } from 'mysql2';
 import { RefreshError } from './errors.ts';
 import { CoreDataBuilder, type CoreSource, type SpeciesCore } from './core-data.ts';
@@ -35,13 +36,16 @@ export function chooseCoreDatabase(names: readonly string[], species: string, re
   return candidates.at(-1)?.name ?? null;
 }
 
-/** Each current gene, its biotype and group, and the synonyms of its display xref (README of the data). */
-const CORE_SQL = (db: string) => `SELECT g.stable_id, g.biotype, b.biotype_group, s.synonym
-  FROM ${quoteId(db)}.gene g
-  LEFT JOIN ${quoteId(db)}.xref x ON x.xref_id = g.display_xref_id
-  LEFT JOIN ${quoteId(db)}.external_synonym s ON s.xref_id = x.xref_id
-  LEFT JOIN ${quoteId(db)}.biotype b ON b.name = g.biotype AND b.object_type = 'gene'
-  WHERE g.is_current = 1 AND g.stable_id IS NOT NULL`;
+/**
+ * The join of the data README (each current gene, its biotype and group, and the synonyms of
+ * its display xref), as three reads joined here: the biotype groups, the synonyms of current
+ * genes' display xrefs, then the genes. A four-table join costs MariaDB an index lookup per
+ * gene and per synonym: ~2.5x the time of these scans.
+ */
+const BIOTYPES_SQL = (db: string) => `SELECT name, biotype_group FROM ${quoteId(db)}.biotype WHERE object_type = 'gene'`;
+const SYNONYMS_SQL = (db: string) => `SELECT s.xref_id, s.synonym FROM ${quoteId(db)}.external_synonym s
+  WHERE s.xref_id IN (SELECT display_xref_id FROM ${quoteId(db)}.gene WHERE is_current = 1)`;
+const GENES_SQL = (db: string) => `SELECT stable_id, biotype, display_xref_id FROM ${quoteId(db)}.gene WHERE is_current = 1 AND stable_id IS NOT NULL`;
 
 export interface MysqlCoreOptions {
   url: string;
@@ -103,9 +107,18 @@ export class MysqlCoreSource implements CoreSource {
     }
     const core = new CoreDataBuilder();
     try {
-      for await (const row of streamQuery(this.connection, CORE_SQL(database)) as AsyncIterable<unknown[]>) {
-        core.add({ stableId: String(row[0]), biotype: text(row[1]), group: text(row[2]), synonym: text(row[3]) });
-      }
+      const groups = new Map<string, string | null>();
+      await eachRow(streamQuery(this.connection, BIOTYPES_SQL(database)), ([name, group]) => groups.set(String(name), text(group)));
+      const synonyms = new Map<number, string[]>();
+      await eachRow(streamQuery(this.connection, SYNONYMS_SQL(database)), ([xref, synonym]) => {
+        const list = synonyms.get(xref as number);
+        if (list) list.push(String(synonym));
+        else synonyms.set(xref as number, [String(synonym)]);
+      });
+      await eachRow(streamQuery(this.connection, GENES_SQL(database)), ([stableId, biotype, xref]) => {
+        const name = text(biotype);
+        core.addGene(String(stableId), name, (name !== null && groups.get(name)) || null, (xref !== null && synonyms.get(xref as number)) || []);
+      });
     } catch (error) {
       throw coreError(error, 'stream', `${this.where}/${database}`);
     }
@@ -115,6 +128,15 @@ export class MysqlCoreSource implements CoreSource {
   async close(): Promise<void> {
     this.connection.destroy();
   }
+}
+
+/** Calls `onRow` for each row as it arrives (an async iterator would cost a promise per row). */
+function eachRow(stream: Readable, onRow: (row: unknown[]) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.on('data', onRow);
+    stream.once('end', resolve);
+    stream.once('error', reject);
+  });
 }
 
 function text(value: unknown): string | null {

@@ -116,7 +116,7 @@ describe('core databases', () => {
     expect(first.code, first.stderr).toBe(EXIT.OK);
     const before = await readFile(join(out, 'current.json'));
 
-    // Hold the core query at the gene table, then kill its connection there.
+    // Hold the core reads at the gene table (the synonyms query reads it too), then kill their connection there.
     const locker = await connectRoot();
     try {
       await locker.query(`LOCK TABLES \`${CORE}\`.gene WRITE`);
@@ -125,7 +125,7 @@ describe('core databases', () => {
       for (let i = 0; i < 200 && thread === undefined; i++) {
         const [rows] = await root.query<mysql.RowDataPacket[]>(
           'SELECT id FROM information_schema.processlist WHERE info LIKE ? AND id <> CONNECTION_ID()',
-          [`SELECT g.stable_id, g.biotype, b.biotype_group, s.synonym%FROM \`${CORE}\`.gene%`],
+          [`SELECT s.xref_id, s.synonym FROM \`${CORE}\`.external_synonym%`],
         );
         thread = rows[0]?.id;
         if (thread === undefined) await new Promise((r) => setTimeout(r, 100));
