@@ -4,7 +4,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { SnapshotUnavailableError, UnknownSpeciesError, type SnapshotCatalog } from './catalog/catalog.ts';
@@ -19,6 +18,7 @@ import { AnswerCache, type SharedAnswers } from './answer-cache.ts';
 import type { Deps } from './routes/suggest.ts';
 import { registerWidget } from './widget/route.ts';
 import type { Config } from './config.ts';
+import { corsMiddleware, corsPolicy } from './cors.ts';
 
 export interface AppDeps {
   catalog: SnapshotCatalog;
@@ -50,13 +50,13 @@ export function createApp(appDeps: AppDeps): OpenAPIHono {
     await next();
   });
 
-  const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-  app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag'] }));
-
+  // Cached answers first: they carry their own CORS headers (see cors.ts for why).
+  const cors = corsPolicy(deps.config.CORS_ORIGINS);
   if (deps.answers) {
-    app.use('/autocomplete', fastAnswer(deps, 'autocomplete', 'q'));
-    app.use('/gene_suggest', fastAnswer(deps, 'gene_suggest', 'query'));
+    app.use('/autocomplete', fastAnswer(deps, cors, 'autocomplete', 'q'));
+    app.use('/gene_suggest', fastAnswer(deps, cors, 'gene_suggest', 'query'));
   }
+  app.use('*', corsMiddleware(cors));
   registerAutocomplete(app, deps);
   registerGeneSuggest(app, deps);
   registerSpecies(app, deps);

@@ -34,15 +34,15 @@ function render(route: AnswerRoute, species: string, q: string, page: SearchPage
   return JSON.stringify({ species, q, total: page.total, suggestions: page.suggestions, snapshot: version });
 }
 
-function answer(deps: Deps, body: string, version: string): Response {
-  return new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE, ...cacheHeaders(deps.config, etagFor(version)) } });
+function answer(deps: Deps, body: string, version: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE, ...cacheHeaders(deps.config, etagFor(version)), ...headers } });
 }
 
-/** The answer of this isolate's cache, if it has it for the current version: no await beyond the pointer. */
-export async function cachedAnswer(deps: Deps, request: SuggestRequest): Promise<Response | null> {
+/** The answer of this isolate's cache, if it has it for the current version (with `headers` added): no await beyond the pointer. */
+export async function cachedAnswer(deps: Deps, request: SuggestRequest, headers: Record<string, string>): Promise<Response | null> {
   const { manifest } = await deps.catalog.snapshot();
   const body = deps.answers?.get(answerKey(manifest.version, request.route, canonicalSpecies(request.species), request.q, request.limit));
-  return body === undefined ? null : answer(deps, body, manifest.version);
+  return body === undefined ? null : answer(deps, body, manifest.version, headers);
 }
 
 export async function suggest(deps: Deps, c: Context, request: SuggestRequest): Promise<Response> {
