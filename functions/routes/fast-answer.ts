@@ -1,8 +1,8 @@
 /**
  * The front door for repeated questions: a GET whose parameters are plainly valid and whose
  * answer this isolate already holds is answered with those bytes, before routing, validation
- * or the index, with the CORS headers of the request. Anything else (a miss, a revalidation, a parameter that needs a problem
- * answer) goes on to the route, which decides.
+ * or the index, with the CORS headers of the request. Anything else (a miss, a revalidation,
+ * a parameter that needs a problem answer) goes on to the route, which decides.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AnswerRoute } from '../answer-cache.ts';
