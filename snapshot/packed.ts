@@ -55,10 +55,18 @@ export function unpackFrontCoded(text: string, count: number): string {
   return out.join(SEPARATOR);
 }
 
+/** A table of non-negative integers: two bytes each when its values allow, as most chunks' do. */
+export type IndexTable = Uint16Array | Uint32Array;
+
+/** A zeroed table of `length` values, each at most `max`. */
+export function indexTable(length: number, max: number): IndexTable {
+  return max <= 0xffff ? new Uint16Array(length) : new Uint32Array(length);
+}
+
 export class PackedStrings {
   readonly text: string;
   /** String i is text[starts[i], starts[i + 1] - 1). */
-  private readonly starts: Uint32Array;
+  private readonly starts: IndexTable;
 
   /** Bytes held: the text (one byte per unit when it is Latin-1, else two) and the offsets. */
   readonly byteLength: number;
@@ -66,7 +74,7 @@ export class PackedStrings {
   /** @param count how many strings `text` holds; throws if it holds another number. */
   constructor(text: string, count: number) {
     this.text = text;
-    this.starts = new Uint32Array(count + 1);
+    this.starts = indexTable(count + 1, text.length + 1);
     let at = 0;
     for (let i = 0; i < count; i++) {
       if (at > text.length) throw new Error(`packed text holds fewer than ${count} strings`);

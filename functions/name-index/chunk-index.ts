@@ -8,7 +8,7 @@
  */
 import { fold } from '../../snapshot/fold.ts';
 import { assertChunk, FormatError, KIND, type Chunk } from '../../snapshot/format.ts';
-import { PackedStrings, unpackFrontCoded } from '../../snapshot/packed.ts';
+import { indexTable, PackedStrings, unpackFrontCoded, type IndexTable } from '../../snapshot/packed.ts';
 import { EXACT_SYNONYM_MIN, rangePrefix, TIER, type ParsedQuery, type Tier } from './query.ts';
 
 /** Scores order hits: tier first, then the rank within the tier. Ranks are below 2^26. */
@@ -68,7 +68,7 @@ export class ChunkIndex {
   /** The first two UTF-16 units of each key (0 past its end): most comparisons of a search end here. */
   private readonly heads: Uint32Array;
   private readonly kinds: string;
-  private readonly owners: Uint32Array;
+  private readonly owners: IndexTable;
   /** Per entry: its synonym's index in `synonyms` or its rank among stable IDs (by kind). */
   private readonly extra: Int32Array;
   private readonly synonyms: PackedStrings;
@@ -98,7 +98,8 @@ export class ChunkIndex {
     this.kinds = chunk.kinds;
     this.heads = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.heads[i] = head(this.keys.unitAt(i, 0), this.keys.unitAt(i, 1));
-    this.owners = Uint32Array.from(chunk.owners);
+    this.owners = indexTable(n, m);
+    this.owners.set(chunk.owners);
     this.extra = new Int32Array(n);
     let synonym = 0;
     let id = 0;
@@ -118,7 +119,7 @@ export class ChunkIndex {
       this.labels.byteLength +
       this.stableIds.byteLength +
       (this.locations?.byteLength ?? 0) +
-      n * (1 + 4 + 4 + 4) +
+      n * (1 + 4 + this.owners.BYTES_PER_ELEMENT + 4) +
       m * (4 + 2) +
       answerBytes;
   }

@@ -9,7 +9,7 @@
  * leaves a subtree as soon as no extension can come within the budget.
  */
 import { assertTypos, FormatError, KIND } from '../../snapshot/format.ts';
-import { PackedStrings, unpackFrontCoded } from '../../snapshot/packed.ts';
+import { indexTable, PackedStrings, unpackFrontCoded, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
@@ -49,7 +49,7 @@ export interface TypoHit {
 export class TypoIndex {
   readonly keys: PackedStrings;
   /** Refs of key j: refs[refStart[j] .. refStart[j + 1]). */
-  private readonly refStart: Uint32Array;
+  private readonly refStart: IndexTable;
   private readonly refs: Uint32Array;
   /** Distance rows by depth, reused across searches (a search never yields). */
   private rows: Int32Array[] = [];
@@ -59,7 +59,7 @@ export class TypoIndex {
   private exclude: (grank: number) => boolean = () => false;
   private touched: number[] = [];
 
-  constructor(keys: PackedStrings, refStart: Uint32Array, refs: Uint32Array) {
+  constructor(keys: PackedStrings, refStart: IndexTable, refs: Uint32Array) {
     this.keys = keys;
     this.refStart = refStart;
     this.refs = refs;
@@ -296,7 +296,7 @@ export function typoIndexOf(value: unknown, species: string, first: string): Typ
   } catch (error) {
     throw new FormatError(`typo object ${JSON.stringify(first)} of ${species}: ${(error as Error).message}`);
   }
-  const refStart = new Uint32Array(value.counts.length + 1);
+  const refStart = indexTable(value.counts.length + 1, value.kinds.length);
   for (let i = 0; i < value.counts.length; i++) refStart[i + 1] = refStart[i]! + value.counts[i]!;
   const refs = new Uint32Array(value.kinds.length);
   for (let r = 0; r < refs.length; r++) refs[r] = typoRef(value.kinds[r] === KIND.SYNONYM ? 1 : 0, value.granks[r]!);

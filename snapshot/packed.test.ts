@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { indexTable, pack, packFrontCoded, PackedStrings, unpackFrontCoded } from './packed.ts';
+
+/** Seeded strings over a small alphabet, so that prefixes repeat. */
+function strings(count: number, seed: number): string[] {
+  let x = seed;
+  const next = () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
+  return Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * 12) }, () => 'ABz9-α'[Math.floor(next() * 6)]).join(''));
+}
+
+const sign = (n: number) => Math.sign(n);
+
+/** Every accessor against the plain array, brute force. */
+function checkAgainst(list: string[]): PackedStrings {
+  const packed = new PackedStrings(pack(list), list.length);
+  expect(packed.length).toBe(list.length);
+  const probes = ['', 'A', 'AB', 'z9', 'α', 'ABzz', ...list.slice(0, 20)];
+  for (let i = 0; i < list.length; i += Math.max(1, Math.floor(list.length / 500))) {
+    const s = list[i]!;
+    expect(packed.get(i)).toBe(s);
+    expect(packed.lengthOf(i)).toBe(s.length);
+    expect(packed.unitAt(i, 1)).toBe(s.length > 1 ? s.charCodeAt(1) : -1);
+    for (const p of probes) {
+      const head = s.slice(0, p.length);
+      expect(sign(packed.comparePrefix(i, p))).toBe(head === p ? 0 : head < p ? -1 : 1);
+      expect(packed.startsWith(i, p)).toBe(s.startsWith(p));
+    }
+  }
+  return packed;
+}
+
+describe('PackedStrings', () => {
+  it('answers as the array of its strings does, with two-byte offsets for a short text', () => {
+    const list = strings(2_000, 7);
+    const packed = checkAgainst(list);
+    const text = pack(list);
+    expect(packed.byteLength).toBe(text.length * 2 + (list.length + 1) * 2);
+  });
+
+  it('switches to four-byte offsets once the text passes 65,535 units, and still answers the same', () => {
+    const list = strings(20_000, 11);
+    const text = pack(list);
+    expect(text.length).toBeGreaterThan(0xffff);
+    const packed = checkAgainst(list);
+    expect(packed.byteLength).toBe(text.length * 2 + (list.length + 1) * 4);
+    expect(packed.get(list.length - 1)).toBe(list.at(-1));
+  });
+
+  it('refuses a text that holds another number of strings', () => {
+    expect(() => new PackedStrings('a\nb', 3)).toThrow(/fewer than 3/);
+    expect(() => new PackedStrings('a\nb\nc', 2)).toThrow(/more than 2/);
+  });
+});
+
+describe('front coding', () => {
+  it('round-trips sorted strings', () => {
+    const sorted = [...new Set(strings(3_000, 3))].sort();
+    expect(unpackFrontCoded(packFrontCoded(sorted), sorted.length)).toBe(pack(sorted));
+  });
+});
+
+describe('indexTable', () => {
+  it('uses two bytes per value up to 65,535 and four above', () => {
+    expect(indexTable(3, 0xffff)).toBeInstanceOf(Uint16Array);
+    expect(indexTable(3, 0x10000)).toBeInstanceOf(Uint32Array);
+    expect(indexTable(5, 9)).toHaveLength(5);
+  });
+});
