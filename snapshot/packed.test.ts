@@ -8,8 +8,6 @@ function strings(count: number, seed: number): string[] {
   return Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * 12) }, () => 'ABz9-α'[Math.floor(next() * 6)]).join(''));
 }
 
-const sign = (n: number) => Math.sign(n);
-
 /** Every accessor against the plain array, brute force. */
 function checkAgainst(list: string[]): PackedStrings {
   const packed = new PackedStrings(pack(list), list.length);
@@ -22,7 +20,7 @@ function checkAgainst(list: string[]): PackedStrings {
     expect(packed.unitAt(i, 1)).toBe(s.length > 1 ? s.charCodeAt(1) : -1);
     for (const p of probes) {
       const head = s.slice(0, p.length);
-      expect(sign(packed.comparePrefix(i, p))).toBe(head === p ? 0 : head < p ? -1 : 1);
+      expect(Math.sign(packed.comparePrefix(i, p))).toBe(head === p ? 0 : head < p ? -1 : 1);
       expect(packed.startsWith(i, p)).toBe(s.startsWith(p));
     }
   }
