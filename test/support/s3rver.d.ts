@@ -9,8 +9,21 @@ declare module 's3rver' {
     resetOnClose?: boolean;
     configureBuckets?: Array<{ name: string; configs: unknown[] }>;
   }
+  /** The parts of s3rver's FilesystemStore that test/support/s3.ts replaces or calls. */
+  interface S3Object {
+    bucket: string;
+    key: string;
+    content: AsyncIterable<Uint8Array>;
+    metadata: Record<string, string>;
+  }
+  interface FilesystemStore {
+    getResourcePath(bucket: string, key: string, resource: string): string;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+    putObject(object: S3Object): Promise<{ size: number; md5: string }>;
+  }
   export default class S3rver {
     constructor(options: S3rverOptions);
+    store: FilesystemStore;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
