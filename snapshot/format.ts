@@ -111,18 +111,17 @@ export interface SpeciesRoot {
 
 /**
  * The names (labels and synonyms, not stable IDs) of a species that start with one character,
- * for the typo fallback: distinct folded keys, sorted and front-coded, and for each key
- * `counts[i]` references (a kind, 'l' or 's', and the label's rank). The payload of a match is
- * in the chunk that holds its key.
+ * for the typo fallback: distinct folded keys, sorted and front-coded, and, per key, the
+ * references it names (snapshot/packed.ts `packRefs`: each label's rank and whether the key is
+ * a label or a synonym of it). The payload of a match is in the chunk that holds its key.
  */
 export interface TypoObject {
   format: typeof FORMAT_VERSION;
   species: string;
   first: string;
   keys: string;
-  counts: number[];
-  kinds: string;
-  granks: number[];
+  /** Per key, its references in (label before synonym, rank) order: `packRefs`. */
+  refs: string;
 }
 
 /** Entry kinds, one character each in `Chunk.kinds`. */
@@ -195,19 +194,14 @@ export function assertRoot(value: unknown, species: string): asserts value is Sp
   }
 }
 
-/** Checks a parsed typo object's shape; throws FormatError naming what is wrong. */
+/** Checks a parsed typo object's shape; throws FormatError naming what is wrong (the lists themselves are checked as they are read). */
 export function assertTypos(value: unknown, species: string, first: string): asserts value is TypoObject {
   const what = `typo object ${JSON.stringify(first)} of ${species}`;
   const t = value as Partial<TypoObject> | null;
   if (typeof t !== 'object' || t === null) fail(what, 'not a JSON object');
   if (t.format !== FORMAT_VERSION) fail(what, `format ${t.format}, expected ${FORMAT_VERSION}`);
   if (t.species !== species || t.first !== first) fail(what, `holds ${t.species} ${JSON.stringify(t.first)}`);
-  if (typeof t.keys !== 'string' || typeof t.kinds !== 'string' || !/^[ls]*$/.test(t.kinds)) fail(what, 'keys and kinds must be strings');
-  const refs = t.kinds.length;
-  if (!Array.isArray(t.counts) || !t.counts.every((c) => Number.isInteger(c) && c > 0) || t.counts.reduce((a, b) => a + b, 0) !== refs) {
-    fail(what, `counts must add up to ${refs} references`);
-  }
-  if (!isIntArray(t.granks, refs, 2 ** 26)) fail(what, `granks must be ${refs} ranks`);
+  if (typeof t.keys !== 'string' || typeof t.refs !== 'string') fail(what, 'keys and refs must be strings');
 }
 
 /** Checks a parsed chunk's shape and internal consistency; throws FormatError naming what is wrong. */

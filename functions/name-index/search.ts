@@ -68,7 +68,7 @@ async function typos(species: SpeciesChunks, fq: string, found: readonly Hit[], 
   const seen = new Set(found.map((h) => h.chunk.granks[h.owner]!));
   const hits: Hit[] = [];
   for (const hit of index.search(fq, budget, limit, (grank) => seen.has(grank))) {
-    const key = index.keys.get(hit.key);
+    const key = index.keyOf(hit.key);
     const chunk = await species.chunk(species.covering(key)[0]!);
     const resolved = chunk.nameHit(key, refIsSynonym(hit.ref), refGrank(hit.ref), TIER.TYPO);
     if (!resolved) throw new Error(`typo index names ${JSON.stringify(key)}, which its chunk lacks`);

@@ -4,31 +4,35 @@
  * deletions, substitutions and transpositions of adjacent characters (optimal string
  * alignment distance). Pure data structure: no I/O.
  *
- * The keys (distinct folded names sharing a first character, sorted) form an implicit trie;
- * a depth-first walk carries the distance rows of the query against each node's prefix and
- * leaves a subtree as soon as no extension can come within the budget.
+ * The names sharing a first character form a trie, in level order so that the children of any
+ * run of nodes are a run one level down, with the nodes of each level also listed by unit. The
+ * search walks the trie with a band of distance rows, a whole set of nodes per step where their
+ * rows are equal (docs/design.md, "Typo fallback").
  */
-import { assertTypos, FormatError, KIND } from '../../snapshot/format.ts';
-import { indexTable, PackedStrings, unpackFrontCoded, type IndexTable } from '../../snapshot/packed.ts';
+import { assertTypos, FormatError } from '../../snapshot/format.ts';
+import { FRONT_BASE, indexTable, SEPARATOR, unpackRefs, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
  * search's epoch. Shared by every index: a search never yields, so two never interleave, and
  * an isolate holding dozens of typo indexes pays for one scratch.
  */
-const scratch = { stamp: new Uint32Array(0), best: new Int32Array(0), bestKey: new Int32Array(0), epoch: 0 };
+const scratch = { stamp: new Uint32Array(0), best: new Float64Array(0), bestKey: new Int32Array(0), epoch: 0 };
 
 function growScratch(size: number): void {
   const n = Math.max(size, scratch.stamp.length * 2);
-  const grown = { stamp: new Uint32Array(n), best: new Int32Array(n), bestKey: new Int32Array(n) };
+  const grown = { stamp: new Uint32Array(n), best: new Float64Array(n), bestKey: new Int32Array(n) };
   grown.stamp.set(scratch.stamp);
   grown.best.set(scratch.best);
   grown.bestKey.set(scratch.bestKey);
   Object.assign(scratch, grown);
 }
 
-/** Larger than any distance: no prefix on the path is close yet. */
-const NOT_CLOSE = 1 << 20;
+/** Larger than any distance the walk keeps. */
+const FAR = 99;
+
+/** A unit no query has: the generic nodes of a step, or all children. */
+const NONE = -1;
 
 /** A name's reference: kind (0 label, 1 synonym) above the label's global rank. */
 const KIND_SCALE = 2 ** 26;
@@ -37,7 +41,7 @@ export const refGrank = (ref: number) => ref % KIND_SCALE;
 export const refIsSynonym = (ref: number) => ref >= KIND_SCALE;
 
 export interface TypoHit {
-  /** Index of the matched key. */
+  /** Index of the matched key (keyOf gives it back as a string). */
   key: number;
   /** The matched name's reference (kind and label rank). */
   ref: number;
@@ -46,53 +50,123 @@ export interface TypoHit {
   whole: boolean;
 }
 
+/**
+ * The trie of sorted, distinct keys, nodes in level order (by depth, then key order): a
+ * node's children are consecutive, and so are the children of any run of nodes at one depth.
+ */
+interface Trie {
+  /** Per node, the UTF-16 unit on the edge into it; node 0 is the first character (depth 1). */
+  units: Uint16Array;
+  /** Node v's children are [childStart[v], childStart[v + 1]); one more entry. */
+  childStart: IndexTable;
+  /** Node v's subtree holds keys [keyLo[v], keyHi[v]); v ends key keyLo[v] iff it is a leaf or its first child's keys start later. */
+  keyLo: IndexTable;
+  keyHi: IndexTable;
+  /** The nodes at depth d are [depthStart[d], depthStart[d + 1]) (depthStart[0] unused). */
+  depthStart: number[];
+}
+
+/** Level lists reach this deep; below, runs of nodes are short enough to look through. */
+const LEVEL_DEPTH = 16;
+
+/**
+ * The nodes of each depth down to LEVEL_DEPTH listed by unit, each list in level order: the
+ * nodes on one unit among the children of a run of nodes are one range of its list, found by
+ * bisection. What makes a step over many nodes cheap: the few on a wanted unit are found
+ * without looking at the others.
+ */
+interface Levels {
+  /** The units the trie has, ascending; `ascii` maps an ASCII unit to its index there (-1: none). */
+  alphabet: Uint16Array;
+  ascii: Int16Array;
+  maxDepth: number;
+  /** List (depth, unit index) is nodes[starts[b], starts[b + 1]), b = depth * alphabet.length + unit index. */
+  starts: IndexTable;
+  nodes: IndexTable;
+}
+
+type Nodes = IndexTable | Int32Array;
+
 export class TypoIndex {
-  readonly keys: PackedStrings;
-  /** Refs of key j: refs[refStart[j] .. refStart[j + 1]). */
+  private readonly units: Uint16Array;
+  private readonly childStart: IndexTable;
+  private readonly keyLo: IndexTable;
+  private readonly keyHi: IndexTable;
+  private readonly levels: Levels;
+  /** Refs of key k: refs[refStart[k] .. refStart[k + 1]). */
   private readonly refStart: IndexTable;
   private readonly refs: Uint32Array;
-  /** Distance rows by depth, reused across searches (a search never yields). */
-  private rows: Int32Array[] = [];
-  // The search under way.
-  private fq = '';
+  // The search under way (a search never yields: one state per index will do).
+  /** The query's UTF-16 units. */
+  private q = new Int32Array(32);
+  private m = 0;
   private budget = 0;
+  /** Distance rows by depth, m + 1 columns each; only a band of each is filled. */
+  private rows = new Int32Array(0);
+  /** Per depth, the distinct query units children there are looked up on: units[from[d], to[d]). */
+  private window = { units: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0) };
+  /** Per depth, room for a list of nodes (children of nodes that are not a run). */
+  private lists: Int32Array[] = [];
+  /** What children() found: [from, to) of `list`, or node numbers from..to-1 when null. */
+  private readonly found: { from: number; to: number; list: Nodes | null } = { from: 0, to: 0, list: null };
   private exclude: (grank: number) => boolean = () => false;
   private touched: number[] = [];
 
-  constructor(keys: PackedStrings, refStart: IndexTable, refs: Uint32Array) {
-    this.keys = keys;
+  constructor(trie: Trie, refStart: IndexTable, refs: Uint32Array) {
+    this.units = trie.units;
+    this.childStart = trie.childStart;
+    this.keyLo = trie.keyLo;
+    this.keyHi = trie.keyHi;
+    this.levels = levelsOf(trie);
     this.refStart = refStart;
     this.refs = refs;
   }
 
+  /** Keys (distinct names) held. */
+  get size(): number {
+    return this.refStart.length - 1;
+  }
+
   get byteLength(): number {
-    return this.keys.byteLength + this.refStart.byteLength + this.refs.byteLength;
+    const { units, childStart, keyLo, keyHi, levels, refStart, refs } = this;
+    const levelBytes = levels.nodes.byteLength + levels.starts.byteLength + levels.alphabet.byteLength + levels.ascii.byteLength;
+    return units.byteLength + childStart.byteLength + keyLo.byteLength + keyHi.byteLength + levelBytes + refStart.byteLength + refs.byteLength;
+  }
+
+  /** Key `key` as a string, read off the trie. */
+  keyOf(key: number): string {
+    const { units, childStart, keyHi } = this;
+    let v = 0;
+    let out = String.fromCharCode(units[0]!);
+    while (!(this.keyLo[v] === key && this.endsKey(v))) {
+      let c = childStart[v]!;
+      while (keyHi[c]! <= key) c++;
+      out += String.fromCharCode(units[c]!);
+      v = c;
+    }
+    return out;
   }
 
   /**
    * The best `limit` labels within `budget` edits of `fq` (fq[0] kept), each label once:
-   * closest first, then whole-key matches, then labels before synonyms, then label rank.
-   * Labels for which `exclude(grank)` holds are skipped.
+   * closest first, then whole-key matches, then labels before synonyms, then label rank; of
+   * a label's equally close names, the first in code-unit order. Labels for which
+   * `exclude(grank)` holds are skipped: the caller excludes at least the labels that tiers 1-5
+   * found, which include every label with a name starting with fq (distance 0).
    */
   search(fq: string, budget: number, limit: number, exclude: (grank: number) => boolean): TypoHit[] {
-    if (budget <= 0 || limit <= 0 || fq.length === 0) return [];
-    const [lo, hi] = this.childRange(0, this.keys.length, 0, fq.charCodeAt(0));
-    if (lo === hi) return [];
-    this.fq = fq;
+    const m = fq.length;
+    if (budget <= 0 || limit <= 0 || m < 2 || this.units.length === 0 || fq.charCodeAt(0) !== this.units[0]) return [];
+    if (this.q.length < m) this.q = new Int32Array(2 * m);
+    for (let j = 0; j < m; j++) this.q[j] = fq.charCodeAt(j);
+    this.m = m;
     this.exclude = exclude;
     this.touched = [];
     scratch.epoch++;
-    // One edit by direct lookups; only when that gives fewer than `limit` labels can two-edit
-    // matches rank among the best (closest come first), and only then does the walk run.
-    this.budget = 1;
-    this.oneEdit(lo, hi);
-    if (budget >= 2 && this.touched.length < limit) {
-      this.budget = budget;
-      const row0 = this.row(0);
-      for (let j = 0; j <= fq.length; j++) row0[j] = j;
-      this.step(1, fq.charCodeAt(0), -1);
-      this.walk(1, lo, hi, NOT_CLOSE);
-    }
+    // Closest come first: two-edit matches can rank among the best `limit` only when one edit
+    // gives fewer labels, and only then are they looked for.
+    this.walk(1);
+    if (budget >= 2 && this.touched.length < limit) this.walk(budget);
     const { best, bestKey } = scratch;
     const top = this.touched.sort((a, b) => best[a]! - best[b]!).slice(0, limit);
     return top.map((grank) => {
@@ -102,203 +176,377 @@ export class TypoIndex {
     });
   }
 
+  /** Whether node v ends a key (keyLo[v]): a leaf, or its first child's keys start later. */
+  private endsKey(v: number): boolean {
+    const c = this.childStart[v]!;
+    return c === this.childStart[v + 1] || this.keyLo[c]! > this.keyLo[v]!;
+  }
+
+  /** The child of node v on unit `unit`, or -1. */
+  private child(v: number, unit: number): number {
+    const units = this.units;
+    const end = this.childStart[v + 1]!;
+    let lo = this.childStart[v]!;
+    // Bisect while many are left (the root has dozens of children), then scan.
+    for (let hi = end; hi - lo > 8; ) {
+      const mid = (lo + hi) >>> 1;
+      if (units[mid]! < unit) lo = mid + 1;
+      else hi = mid;
+    }
+    for (; lo < end; lo++) {
+      const u = units[lo]!;
+      if (u >= unit) return u === unit ? lo : -1;
+    }
+    return -1;
+  }
+
+  /** The node reached from v by the query's units [from, m), or -1. */
+  private follow(v: number, from: number): number {
+    const { q, m } = this;
+    for (let j = from; j < m && v >= 0; j++) v = this.child(v, q[j]!);
+    return v;
+  }
+
   /**
-   * Every key within one edit of the query as a prefix, first character kept: along the
-   * query's own path, an edit at position d is a substitution or insertion (a child x of the
-   * node q[0..d) going on with q[d+1..] or q[d..]), a deletion (the node going on with
-   * q[d+1..]) or a transposition (going on with q[d+1] q[d] q[d+2..]). No distance rows.
+   * Node w (or -1) is at `distance` from the whole query, and the nodes above it on the path at
+   * `closest` at best: every key below matches at least this closely by a prefix (emitted
+   * where the path first gets this close; the walk below may find better), and its own key, if
+   * it ends one there, matches whole.
    */
-  private oneEdit(lo: number, hi: number): void {
-    const fq = this.fq;
-    const n = fq.length;
-    for (let d = 1; d < n && lo < hi; d++) {
-      this.jump(d, lo, hi, fq, NOT_CLOSE, d + 1);
-      if (d + 1 < n) this.jump(d, lo, hi, fq[d + 1]! + fq[d]! + fq.slice(d + 2), NOT_CLOSE);
-      const own = fq.charCodeAt(d);
-      let next = 0;
-      let nextEnd = 0;
-      let at = lo;
-      if (at < hi && this.keys.lengthOf(at) === d) at++;
-      while (at < hi) {
-        const x = this.keys.unitAt(at, d);
-        const end = this.childEnd(at, hi, d, x);
-        if (x === own) [next, nextEnd] = [at, end];
-        else {
-          this.jump(d + 1, at, end, fq, NOT_CLOSE, d + 1);
-          this.jump(d + 1, at, end, fq, NOT_CLOSE, d);
-        }
-        at = end;
-      }
-      [lo, hi] = [next, nextEnd];
-    }
-  }
-
-  private row(depth: number): Int32Array {
-    let row = this.rows[depth];
-    if (!row || row.length < this.fq.length + 1) this.rows[depth] = row = new Int32Array(this.fq.length + 1);
-    return row;
-  }
-
-  /** Fills the distance row at `depth` for a prefix ending in `c` after `prev` (optimal string alignment). */
-  private step(depth: number, c: number, prev: number): void {
-    const fq = this.fq;
-    const n = fq.length;
-    const up = this.rows[depth - 1]!;
-    const upup = depth >= 2 ? this.rows[depth - 2]! : null;
-    const row = this.row(depth);
-    row[0] = depth;
-    for (let j = 1; j <= n; j++) {
-      const q = fq.charCodeAt(j - 1);
-      let d = Math.min(up[j]! + 1, row[j - 1]! + 1, up[j - 1]! + (q === c ? 0 : 1));
-      if (upup && j >= 2 && q === prev && fq.charCodeAt(j - 2) === c) d = Math.min(d, upup[j - 2]! + 1);
-      row[j] = d;
-    }
+  private reach(w: number, distance: number, closest: number): void {
+    if (w < 0) return;
+    const lo = this.keyLo[w]!;
+    if (distance < closest) for (let key = lo, hi = this.keyHi[w]!; key < hi; key++) this.emit(key, distance, false);
+    if (distance <= closest && this.endsKey(w)) this.emit(lo, distance, true);
   }
 
   private emit(key: number, distance: number, whole: boolean): void {
-    for (let r = this.refStart[key]!; r < this.refStart[key + 1]!; r++) {
-      const ref = this.refs[r]!;
-      const grank = refGrank(ref);
+    const { refStart, refs } = this;
+    const quality = (distance * 2 + (whole ? 0 : 1)) * 2 * KIND_SCALE;
+    for (let r = refStart[key]!, end = refStart[key + 1]!; r < end; r++) {
+      const ref = refs[r]!;
+      const grank = ref % KIND_SCALE;
       if (this.exclude(grank)) continue;
-      const s = (distance * 2 + (whole ? 0 : 1)) * 2 * KIND_SCALE + ref;
+      const s = quality + ref;
       if (grank >= scratch.stamp.length) growScratch(grank + 1);
       if (scratch.stamp[grank] !== scratch.epoch) {
         scratch.stamp[grank] = scratch.epoch;
         this.touched.push(grank);
-      } else if (s >= scratch.best[grank]!) continue;
+      } else if (s > scratch.best[grank]! || (s === scratch.best[grank] && key >= scratch.bestKey[grank]!)) continue;
       scratch.best[grank] = s;
       scratch.bestKey[grank] = key;
     }
   }
 
-  /**
-   * Node: the keys [lo, hi) sharing their first `depth` units, whose distance row is
-   * rows[depth]; `minPrefix` is the least distance of any shorter prefix on the path.
-   */
-  private walk(depth: number, lo: number, hi: number, minPrefix: number): void {
-    const fq = this.fq;
-    const n = fq.length;
-    const budget = this.budget;
-    const row = this.rows[depth]!;
-    const dist = row[n]!;
-    const closest = Math.min(minPrefix, dist);
-    // Every key below has this prefix, so matches at least this closely (by a prefix only,
-    // unless the walk below finds better); emitted once, where the path first gets this close.
-    if (closest <= budget && closest < minPrefix) for (let key = lo; key < hi; key++) this.emit(key, closest, false);
-    if (lo < hi && this.keys.lengthOf(lo) === depth) {
-      if (closest <= budget && dist === closest) this.emit(lo, closest, true);
-      lo++;
+  /** Everything within `budget` edits, from the first character's node, whose row is the query against it. */
+  private walk(budget: number): void {
+    const { m } = this;
+    this.budget = budget;
+    const depths = m + budget + 2;
+    if (this.rows.length < depths * (m + 1)) this.rows = new Int32Array(2 * depths * (m + 1));
+    for (let j = 0; j <= m; j++) this.rows[j] = j;
+    const width = 2 * budget + 3;
+    if (this.window.from.length < depths || this.window.units.length < depths * width) {
+      this.window = { units: new Int32Array(2 * depths * width), from: new Int32Array(2 * depths), to: new Int32Array(2 * depths) };
     }
-    if (lo === hi) return;
-    let rowMin = row[0]!;
-    for (let j = 1; j <= n; j++) if (row[j]! < rowMin) rowMin = row[j]!;
-    const prev = this.keys.unitAt(lo, depth - 1);
-    if (rowMin < budget) {
-      // Edits left: every child may stay within the budget.
-      while (lo < hi) {
-        const c = this.keys.unitAt(lo, depth);
-        const end = this.childEnd(lo, hi, depth, c);
-        this.step(depth + 1, c, prev);
-        this.walk(depth + 1, lo, end, closest);
-        lo = end;
+    this.window.to.fill(-1);
+    while (this.lists.length <= depths) this.lists.push(new Int32Array(64));
+    this.step(1, this.units[0]!, NONE);
+    this.visit(1, 0, 1, null, this.units[0]!, FAR);
+  }
+
+  /**
+   * Fills the band of the distance row at `depth` (the columns within `budget` of it; outside
+   * it every distance exceeds the budget) for a prefix ending in `c` after `prev` (optimal
+   * string alignment; NONE matches no unit).
+   */
+  private step(depth: number, c: number, prev: number): void {
+    const { q, m, budget, rows } = this;
+    const row = depth * (m + 1);
+    const up = row - (m + 1);
+    const upup = up - (m + 1);
+    const lo = depth > budget ? depth - budget : 0;
+    const hi = depth + budget < m ? depth + budget : m;
+    // Row depth - 1's band ends one column earlier, unless both reach the query's end.
+    const hiUp = depth + budget > m ? m : hi - 1;
+    let left = FAR;
+    for (let j = lo; j <= hi; j++) {
+      let d = depth;
+      if (j > 0) {
+        d = rows[up + j - 1]! + (q[j - 1] === c ? 0 : 1);
+        if (j <= hiUp && rows[up + j]! < d) d = rows[up + j]! + 1;
+        if (left < d) d = left + 1;
+        if (j >= 2 && c === q[j - 2] && prev === q[j - 1] && rows[upup + j - 2]! < d) d = rows[upup + j - 2]! + 1;
+      }
+      rows[row + j] = d;
+      left = d;
+    }
+  }
+
+  /**
+   * The distinct query units that children at `depth` are looked up on: those their rows, or
+   * their own children's transpositions, compare them with.
+   */
+  private windowAt(depth: number): void {
+    const { q, m, budget, window } = this;
+    if (window.to[depth]! >= 0) return;
+    const at = depth * (2 * budget + 3);
+    let n = at;
+    for (let i = Math.max(0, depth - budget - 2), last = Math.min(m - 1, depth + budget); i <= last; i++) {
+      let seen = false;
+      for (let k = at; k < n && !seen; k++) seen = window.units[k] === q[i];
+      if (!seen) window.units[n++] = q[i]!;
+    }
+    window.from[depth] = at;
+    window.to[depth] = n;
+  }
+
+  /**
+   * Puts in `found` the children on `unit` (all of them, for NONE) of the nodes [from, to) at
+   * `depth` (of `list`, or the run of node numbers when null): a run, a range of a level list,
+   * or a list of their own at depth + 1.
+   */
+  private children(depth: number, from: number, to: number, list: Nodes | null, unit: number): void {
+    const { childStart, found, levels } = this;
+    found.list = null;
+    if (list === null && (unit === NONE || to - from === 1)) {
+      if (unit === NONE) [found.from, found.to] = [childStart[from]!, childStart[to]!];
+      else {
+        const c = this.child(from, unit);
+        [found.from, found.to] = c < 0 ? [0, 0] : [c, c + 1];
       }
       return;
     }
-    // No edit left. From a column at the budget only the rest of the query, matched exactly,
-    // stays within it: look that up at once. A transposition completing from the row before
-    // is the one other way on.
-    const up = this.rows[depth - 1]!;
-    for (let j = 0; j < n; j++) {
-      if (row[j] === budget) this.jump(depth, lo, hi, fq, closest, j);
-      if (j >= 1 && up[j - 1]! + 1 <= budget && fq.charCodeAt(j) === prev && row[j - 1] !== budget) {
-        const c = fq.charCodeAt(j - 1);
-        const [from, to] = this.childRange(lo, hi, depth, c);
-        if (from === to) continue;
-        this.step(depth + 1, c, prev);
-        this.walk(depth + 1, from, to, closest);
+    if (list === null && depth + 1 <= levels.maxDepth) {
+      // The children of a run are a run one level down: bisect the unit's level list for it.
+      [found.from, found.to] = [0, 0];
+      const u = unit < 128 ? levels.ascii[unit]! : levels.alphabet.indexOf(unit);
+      if (u < 0) return;
+      const bucket = (depth + 1) * levels.alphabet.length + u;
+      const nodes = levels.nodes;
+      const lowest = childStart[from]!;
+      const highest = childStart[to]!;
+      const last = levels.starts[bucket + 1]!;
+      let lo = levels.starts[bucket]!;
+      let hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (nodes[mid]! < lowest) lo = mid + 1;
+        else hi = mid;
+      }
+      let end = lo;
+      hi = last;
+      while (end < hi) {
+        const mid = (end + hi) >>> 1;
+        if (nodes[mid]! < highest) end = mid + 1;
+        else hi = mid;
+      }
+      [found.from, found.to, found.list] = [lo, end, nodes];
+      return;
+    }
+    let out = this.lists[depth + 1]!;
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const v = list === null ? i : list[i]!;
+      if (unit === NONE) {
+        const first = childStart[v]!;
+        const last = childStart[v + 1]!;
+        if (n + last - first > out.length) out = this.lists[depth + 1] = grow(out, n + last - first);
+        for (let c = first; c < last; c++) out[n++] = c;
+      } else {
+        const c = this.child(v, unit);
+        if (c < 0) continue;
+        if (n === out.length) out = this.lists[depth + 1] = grow(out, n + 1);
+        out[n++] = c;
       }
     }
+    [found.from, found.to, found.list] = [0, n, out];
   }
 
   /**
-   * The keys in [lo, hi) (sharing their first `depth` units) that go on with rest[from..],
-   * reached at exactly the budget: each matches by that prefix, and the one that is nothing
-   * more matches whole. Most of these ranges are empty: one bisection tells.
+   * One step of the walk: nodes at `depth` (the run [from, to), or list[from, to)) that share
+   * one distance row, rows[depth], and, unless NONE, one unit; `closest` is the least distance
+   * of the query to any shorter prefix above them.
+   *
+   * Their children either carry a unit that the query has near this depth (special: each such
+   * unit gets its own row, shared by the children on it), or not (generic: whatever their
+   * unit, their rows are one and the same, so they are stepped together). A child reached
+   * through a parent other than its own this way gets a row no lower than its own, which is
+   * harmless: every node also gets its own row, on its own path. Once no edit is left, only
+   * children on the query's next units can stay within the budget: they are looked up, never
+   * scanned. So a step costs what its few special nodes cost, however many generic ones it
+   * stands for: near the root, where every path is still within two edits of the query, nodes
+   * are not visited one by one.
    */
-  private jump(depth: number, lo: number, hi: number, rest: string, closest: number, from = 0): void {
-    const keys = this.keys;
-    let a = lo;
-    let b = hi;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (keys.comparePrefixAt(mid, depth, rest, from) < 0) a = mid + 1;
-      else b = mid;
+  private visit(depth: number, from: number, to: number, list: Nodes | null, unit: number, closest: number): void {
+    if (from >= to) return;
+    const { q, m, budget, rows, found } = this;
+    const row = depth * (m + 1);
+    const dist = depth + budget >= m ? rows[row + m]! : FAR;
+    if (dist <= budget) for (let i = from; i < to; i++) this.reach(list === null ? i : list[i]!, dist, closest);
+    const near = dist < closest ? dist : closest;
+    const lo = depth > budget ? depth - budget : 0;
+    const hi = depth + budget < m ? depth + budget : m;
+    let least = FAR;
+    for (let j = lo; j <= hi; j++) if (rows[row + j]! < least) least = rows[row + j]!;
+    if (least < budget) {
+      this.windowAt(depth + 1);
+      const window = this.window;
+      for (let k = window.from[depth + 1]!, end = window.to[depth + 1]!; k < end; k++) {
+        const w = window.units[k]!;
+        this.children(depth, from, to, list, w);
+        if (found.from >= found.to) continue;
+        const { from: cFrom, to: cTo, list: cList } = found;
+        this.step(depth + 1, w, unit);
+        this.visit(depth + 1, cFrom, cTo, cList, w, near);
+      }
+      this.children(depth, from, to, list, NONE);
+      const { from: cFrom, to: cTo, list: cList } = found;
+      this.step(depth + 1, NONE, NONE);
+      this.visit(depth + 1, cFrom, cTo, cList, NONE, near);
+      return;
     }
-    if (a === hi || keys.comparePrefixAt(a, depth, rest, from) !== 0) return;
-    const start = a;
-    let end = a + 1;
-    while (end < hi && keys.comparePrefixAt(end, depth, rest, from) === 0) end++;
-    const budget = this.budget;
-    if (budget < closest) for (let key = start; key < end; key++) this.emit(key, budget, false);
-    if (budget <= closest && keys.lengthOf(start) === depth + rest.length - from) this.emit(start, budget, true);
+    // No edit left. From a column at the budget only the rest of the query, matched exactly,
+    // stays within it: the children on that column's unit, followed.
+    for (let j = lo; j <= hi && j < m; j++) {
+      if (rows[row + j] !== budget) continue;
+      this.children(depth, from, to, list, q[j]!);
+      const { from: cFrom, to: cTo, list: cList } = found;
+      for (let i = cFrom; i < cTo; i++) this.reach(this.follow(cList === null ? i : cList[i]!, j + 1), budget, near);
+    }
+    // A transposition completing from the row before is the one other way on (never for
+    // nodes of no one unit: generic ones lack the query's units here).
+    if (unit === NONE) return;
+    const up = row - (m + 1);
+    for (let j = lo > 1 ? lo : 1; j <= hi && j < m; j++) {
+      if (unit !== q[j] || rows[up + j - 1]! >= budget) continue;
+      this.children(depth, from, to, list, q[j - 1]!);
+      const { from: cFrom, to: cTo, list: cList } = found;
+      this.step(depth + 1, q[j - 1]!, unit);
+      this.visit(depth + 1, cFrom, cTo, cList, q[j - 1]!, near);
+    }
   }
+}
 
-  /** The end of the child starting at `lo` whose unit at `depth` is `c`: a gallop, then a bisection (children are mostly small). */
-  private childEnd(lo: number, hi: number, depth: number, c: number): number {
-    const keys = this.keys;
-    let step = 1;
-    let a = lo + 1;
-    let b = a;
-    while (b < hi && keys.unitAt(b, depth) === c) {
-      a = b + 1;
-      b = Math.min(lo + (step *= 2), hi);
-    }
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (keys.unitAt(mid, depth) === c) a = mid + 1;
-      else b = mid;
-    }
-    return a;
-  }
+function grow(list: Int32Array, size: number): Int32Array {
+  const grown = new Int32Array(Math.max(size, 2 * list.length));
+  grown.set(list);
+  return grown;
+}
 
-  /** Keys in [lo, hi) (sharing their first `depth` units) whose unit at `depth` is `c`. */
-  private childRange(lo: number, hi: number, depth: number, c: number): [number, number] {
-    const keys = this.keys;
-    let a = lo;
-    let b = hi;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (keys.unitAt(mid, depth) < c) a = mid + 1;
-      else b = mid;
-    }
-    const from = a;
-    b = hi;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (keys.unitAt(mid, depth) <= c) a = mid + 1;
-      else b = mid;
-    }
-    return [from, a];
+function levelsOf(trie: Trie): Levels {
+  const { units, depthStart } = trie;
+  const alphabet = Uint16Array.from(new Set(units)).sort();
+  const ascii = new Int16Array(128).fill(-1);
+  const index = new Map<number, number>();
+  alphabet.forEach((unit, i) => {
+    index.set(unit, i);
+    if (unit < 128) ascii[unit] = i;
+  });
+  const maxDepth = Math.max(0, Math.min(depthStart.length - 2, LEVEL_DEPTH));
+  const a = alphabet.length;
+  const listed = maxDepth >= 1 ? depthStart[maxDepth + 1]! : 0;
+  const counts = new Uint32Array((maxDepth + 1) * a + 1);
+  for (let depth = 1; depth <= maxDepth; depth++) {
+    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) counts[depth * a + index.get(units[v]!)! + 1]!++;
   }
+  for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
+  const starts = indexTable(counts.length, listed);
+  starts.set(counts);
+  const nodes = indexTable(listed, listed);
+  for (let depth = 1; depth <= maxDepth; depth++) {
+    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) nodes[counts[depth * a + index.get(units[v]!)!]!++] = v;
+  }
+  return { alphabet, ascii, maxDepth, starts, nodes };
 }
 
 /** The typo index of a first character no name starts with. */
 export function emptyTypoIndex(): TypoIndex {
-  return new TypoIndex(new PackedStrings('', 0), new Uint32Array(1), new Uint32Array(0));
+  return new TypoIndex({ units: new Uint16Array(0), childStart: new Uint16Array(1), keyLo: new Uint16Array(0), keyHi: new Uint16Array(0), depthStart: [0, 0] }, new Uint16Array(1), new Uint32Array(0));
+}
+
+/**
+ * The trie of front-coded, sorted, distinct keys (snapshot/packed.ts) that all start with
+ * `first`, built in one pass in preorder and laid out in level order; throws on text that is
+ * not that.
+ */
+function trieOf(text: string, first: string): { trie: Trie; keys: number } {
+  // Preorder first: each node is a character of the text, so that many at most.
+  const units = new Uint16Array(text.length);
+  const ends = new Uint32Array(text.length);
+  const keyLo = new Uint32Array(text.length + 1);
+  const depths = new Uint16Array(text.length);
+  /** The previous key's units and nodes, by depth - 1. */
+  const path: number[] = [];
+  const nodes: number[] = [];
+  let n = 0;
+  let keys = 0;
+  for (let at = 0; at < text.length; keys++) {
+    let end = text.indexOf(SEPARATOR, at);
+    if (end < 0) end = text.length;
+    const shared = text.charCodeAt(at) - FRONT_BASE;
+    if (!(shared >= 0 && shared <= path.length) || (keys === 0) !== (shared === 0)) throw new Error(`front-coded line ${keys} is malformed`);
+    // Front coding caps the shared length: the true one may be longer.
+    let depth = shared;
+    let i = at + 1;
+    while (depth < path.length && i < end && text.charCodeAt(i) === path[depth]) [depth, i] = [depth + 1, i + 1];
+    if (i === end || (depth < path.length && text.charCodeAt(i) < path[depth]!) || (keys === 0 && text[i] !== first)) {
+      throw new Error(`keys must be distinct, sorted and start with ${JSON.stringify(first)} (line ${keys})`);
+    }
+    if (keys > 0 && depth === 0) throw new Error(`key ${keys} does not start with ${JSON.stringify(first)}`);
+    for (let d = path.length - 1; d >= depth; d--) ends[nodes[d]!] = n;
+    path.length = depth;
+    nodes.length = depth;
+    for (; i < end; i++) {
+      units[n] = text.charCodeAt(i);
+      keyLo[n] = keys;
+      depths[n] = path.length + 1;
+      path.push(units[n]!);
+      nodes.push(n++);
+    }
+    at = end + 1;
+  }
+  for (const node of nodes) ends[node] = n;
+  keyLo[n] = keys;
+  // Level order: by depth, and within a depth in preorder, which is key order.
+  let maxDepth = 0;
+  for (let p = 0; p < n; p++) if (depths[p]! > maxDepth) maxDepth = depths[p]!;
+  const depthStart = new Array<number>(maxDepth + 2).fill(0);
+  for (let p = 0; p < n; p++) depthStart[depths[p]! + 1]!++;
+  for (let d = 1; d < depthStart.length; d++) depthStart[d]! += depthStart[d - 1]!;
+  const order = new Uint32Array(n);
+  const cursor = depthStart.slice();
+  for (let p = 0; p < n; p++) order[cursor[depths[p]!]!++] = p;
+  const trie: Trie = { units: new Uint16Array(n), childStart: indexTable(n + 1, n), keyLo: indexTable(n, keys), keyHi: indexTable(n, keys), depthStart };
+  // The children of consecutive nodes come consecutively one level down, in the same order.
+  let next = Math.min(1, n);
+  for (let v = 0; v < n; v++) {
+    const p = order[v]!;
+    trie.units[v] = units[p]!;
+    trie.keyLo[v] = keyLo[p]!;
+    trie.keyHi[v] = keyLo[ends[p]!]!;
+    trie.childStart[v] = next;
+    for (let c = p + 1; c < ends[p]!; c = ends[c]!) next++;
+  }
+  trie.childStart[n] = n;
+  return { trie, keys };
 }
 
 /** The typo index of a typo object (snapshot/format.ts `TypoObject`), validated. */
 export function typoIndexOf(value: unknown, species: string, first: string): TypoIndex {
   assertTypos(value, species, first);
-  let keys: PackedStrings;
   try {
-    keys = new PackedStrings(unpackFrontCoded(value.keys, value.counts.length), value.counts.length);
+    const { trie, keys } = trieOf(value.keys, first);
+    const { starts, values } = unpackRefs(value.refs, keys);
+    // Packed as rank * 2 + (synonym ? 1 : 0); searched as kind above rank.
+    const refs = new Uint32Array(values.length);
+    for (let r = 0; r < values.length; r++) {
+      const grank = values[r]! >>> 1;
+      if (grank >= KIND_SCALE) throw new Error(`reference ${r} is out of range`);
+      refs[r] = typoRef((values[r]! & 1) as 0 | 1, grank);
+    }
+    return new TypoIndex(trie, starts, refs);
   } catch (error) {
     throw new FormatError(`typo object ${JSON.stringify(first)} of ${species}: ${(error as Error).message}`);
   }
-  const refStart = indexTable(value.counts.length + 1, value.kinds.length);
-  for (let i = 0; i < value.counts.length; i++) refStart[i + 1] = refStart[i]! + value.counts[i]!;
-  const refs = new Uint32Array(value.kinds.length);
-  for (let r = 0; r < refs.length; r++) refs[r] = typoRef(value.kinds[r] === KIND.SYNONYM ? 1 : 0, value.granks[r]!);
-  return new TypoIndex(keys, refStart, refs);
 }

@@ -8,7 +8,7 @@ import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
-import { pack, packFrontCoded } from '../packed.ts';
+import { pack, packFrontCoded, packRefs } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
 
 /** Keys per chunk, at most (a run of equal keys is never split): ~60 KB of JSON, ~2 ms to load at the edge. */
@@ -173,22 +173,16 @@ export function typoObjects(model: SpeciesModel): TypoObject[] {
   }
   return [...byFirst].map(([first, names]) => {
     const keys: string[] = [];
-    const counts: number[] = [];
+    const refs: number[][] = [];
     for (const e of names) {
-      if (keys[keys.length - 1] === e.key) counts[counts.length - 1]!++;
+      // Entries come sorted by key, then label before synonym, then rank: the order refs keep.
+      const ref = e.grank * 2 + (e.kind === KIND.SYNONYM ? 1 : 0);
+      if (keys[keys.length - 1] === e.key) refs[refs.length - 1]!.push(ref);
       else {
         keys.push(e.key);
-        counts.push(1);
+        refs.push([ref]);
       }
     }
-    return {
-      format: FORMAT_VERSION,
-      species: model.species,
-      first,
-      keys: packFrontCoded(keys),
-      counts,
-      kinds: names.map((e) => e.kind).join(''),
-      granks: names.map((e) => e.grank),
-    };
+    return { format: FORMAT_VERSION, species: model.species, first, keys: packFrontCoded(keys), refs: packRefs(refs) };
   });
 }

@@ -1,0 +1,193 @@
+/**
+ * The typo index against the rule, by brute force: for every name with the query's first
+ * character, its optimal-string-alignment distance to the query (whole) and the least over its
+ * prefixes, then each label once at its best, ranked (docs/design.md, "Typo fallback"). On the
+ * human sample's names and thousands of random misspellings, limits and exclusions.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fold } from '../../snapshot/fold.ts';
+import { KIND, type TypoObject } from '../../snapshot/format.ts';
+import { typoObjects } from '../../snapshot/refresh/chunks.ts';
+import { buildSpeciesModel, type CoreGene, type SpeciesModel } from '../../snapshot/refresh/species-model.ts';
+import { refGrank, refIsSynonym, typoIndexOf, type TypoHit, type TypoIndex } from './typo-index.ts';
+
+const SPECIES = 'homo_sapiens';
+
+function tsv(path: string): string[][] {
+  const text = gunzipSync(readFileSync(new URL(path, import.meta.url))).toString('utf8');
+  return text.split('\n').slice(1).filter(Boolean).map((line) => line.split('\t'));
+}
+
+function humanModel(): SpeciesModel {
+  const rows = tsv('../../data/public.tsv.gz')
+    .filter((f) => f[0] === SPECIES)
+    .map((f) => ({ stableId: f[1]!, label: f[2] || null, location: f[3] || null }));
+  const core = new Map<string, CoreGene>();
+  for (const [species, id, biotype, group, synonym] of tsv('../../data/core_genes.tsv.gz')) {
+    if (species !== SPECIES) continue;
+    if (!core.has(id!)) core.set(id!, { biotype: biotype || null, group: group || null, synonyms: [] });
+    if (synonym) core.get(id!)!.synonyms.push(synonym);
+  }
+  return buildSpeciesModel(SPECIES, rows, core);
+}
+
+/**
+ * Optimal string alignment distances of `key`'s prefixes to `q`: [least over prefixes, whole
+ * key], or null once no longer prefix can come within `budget` (every distance in a row is over it).
+ */
+function distances(key: string, q: string, budget: number): [number, number] | null {
+  const m = q.length;
+  let [upup, up, row] = [new Int32Array(m + 1), Int32Array.from({ length: m + 1 }, (_, j) => j), new Int32Array(m + 1)];
+  let least = up[m]!;
+  for (let i = 1; i <= key.length; i++) {
+    row[0] = i;
+    let rowLeast = i;
+    for (let j = 1; j <= m; j++) {
+      let d = Math.min(up[j]! + 1, row[j - 1]! + 1, up[j - 1]! + (key[i - 1] === q[j - 1] ? 0 : 1));
+      if (i >= 2 && j >= 2 && key[i - 1] === q[j - 2] && key[i - 2] === q[j - 1]) d = Math.min(d, upup[j - 2]! + 1);
+      row[j] = d;
+      rowLeast = Math.min(rowLeast, d);
+    }
+    // A transposition reaches back two rows: stop once both are over the budget.
+    if (rowLeast > budget && Math.min(...up) > budget) return least <= budget ? [least, FAR] : null;
+    [upup, up, row] = [up, row, upup];
+    least = Math.min(least, up[m]!);
+  }
+  return least <= budget ? [least, up[m]!] : null;
+}
+
+const FAR = 99;
+
+interface Name {
+  key: string;
+  refs: { synonym: boolean; grank: number }[];
+}
+
+interface Candidate {
+  name: Name;
+  least: number;
+  whole: number;
+}
+
+/** Every name (of those with q's first character) within `budget` of q as a prefix. */
+function candidates(names: readonly Name[], q: string, budget: number): Candidate[] {
+  const out: Candidate[] = [];
+  for (const name of names) {
+    const d = distances(name.key, q, budget);
+    if (d) out.push({ name, least: d[0], whole: d[1] });
+  }
+  return out;
+}
+
+/** The rule: each label at its best (distance, whole before prefix, label before synonym, rank). */
+function reference(found: readonly Candidate[], limit: number, excluded: ReadonlySet<number>) {
+  const best = new Map<number, { score: number[]; key: string; synonym: boolean; distance: number; whole: boolean }>();
+  for (const { name, least, whole } of found) {
+    for (const ref of name.refs) {
+      if (excluded.has(ref.grank)) continue;
+      const score = [least, whole === least ? 0 : 1, ref.synonym ? 1 : 0, ref.grank];
+      const seen = best.get(ref.grank);
+      // Of equally close names, the first in code-unit order (names come sorted).
+      if (!seen || compare(score, seen.score) < 0) best.set(ref.grank, { score, key: name.key, synonym: ref.synonym, distance: least, whole: whole === least });
+    }
+  }
+  return [...best.entries()]
+    .sort((a, b) => compare(a[1].score, b[1].score))
+    .slice(0, limit)
+    .map(([grank, b]) => ({ key: b.key, grank, synonym: b.synonym, distance: b.distance, whole: b.whole }));
+}
+
+function compare(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+const shown = (index: TypoIndex, hits: TypoHit[]) =>
+  hits.map((h) => ({ key: index.keyOf(h.key), grank: refGrank(h.ref), synonym: refIsSynonym(h.ref), distance: h.distance, whole: h.whole }));
+
+let names: Name[];
+let byFirst: Map<string, Name[]>;
+let indexes: Map<string, TypoIndex>;
+let objects: TypoObject[];
+
+beforeAll(() => {
+  const model = humanModel();
+  const byKey = new Map<string, Name>();
+  for (const e of model.entries) {
+    if (e.kind === KIND.ID) continue;
+    const name = byKey.get(e.key) ?? byKey.set(e.key, { key: e.key, refs: [] }).get(e.key)!;
+    name.refs.push({ synonym: e.kind === KIND.SYNONYM, grank: e.grank });
+  }
+  names = [...byKey.values()];
+  byFirst = new Map();
+  for (const n of names) (byFirst.get(n.key[0]!) ?? byFirst.set(n.key[0]!, []).get(n.key[0]!)!).push(n);
+  objects = typoObjects(model);
+  indexes = new Map(objects.map((t) => [t.first, typoIndexOf(JSON.parse(JSON.stringify(t)), SPECIES, t.first)]));
+}, 60_000);
+
+describe('typo index', () => {
+  it('gives every key back as it was packed', () => {
+    const all = new Set(names.map((n) => n.key));
+    for (const index of indexes.values()) {
+      const step = Math.max(1, Math.floor(index.size / 50));
+      for (let k = 0; k < index.size; k += step) expect(all.has(index.keyOf(k))).toBe(true);
+    }
+    const b = indexes.get('b')!;
+    const keys = Array.from({ length: b.size }, (_, k) => b.keyOf(k));
+    expect(keys).toEqual(names.filter((n) => n.key[0] === 'b').map((n) => n.key).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+  });
+
+  it('agrees with a brute-force scan on thousands of random misspellings, limits and exclusions', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const letters = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+    const edit = (s: string) => {
+      const at = 1 + Math.floor(random() * (s.length - 1));
+      const c = pick([...letters]);
+      const kind = Math.floor(random() * 4);
+      if (kind === 0) return s.slice(0, at) + c + s.slice(at + 1);
+      if (kind === 1) return s.slice(0, at) + s.slice(at + 1);
+      if (kind === 2) return s.slice(0, at) + c + s.slice(at);
+      return at + 1 < s.length ? s.slice(0, at) + s[at + 1] + s[at] + s.slice(at + 2) : s;
+    };
+    const long = names.filter((n) => n.key.length >= 4);
+    let checked = 0;
+    let twoEditHits = 0;
+    for (let i = 0; i < 1500; i++) {
+      let q = pick(long).key;
+      if (random() < 0.3) q = q.slice(0, 4 + Math.floor(random() * (q.length - 3)));
+      const edits = 1 + Math.floor(random() * 3);
+      for (let e = 0; e < edits; e++) q = edit(q);
+      if (q.length < 4) continue;
+      const budget = q.length < 8 ? 1 : 2;
+      const limit = 1 + Math.floor(random() * 15);
+      const found = candidates(byFirst.get(q[0]!) ?? [], q, budget);
+      // Exclude what tiers 1-5 found, as the search does: every label with a name that starts
+      // with the query (distance 0), and some others.
+      const excluded = new Set(found.flatMap((c) => (c.least === 0 || random() < 0.05 ? c.name.refs.map((r) => r.grank) : [])));
+      const index = indexes.get(q[0]!);
+      const got = index ? shown(index, index.search(q, budget, limit, (g) => excluded.has(g))) : [];
+      expect({ q, budget, limit, got }).toEqual({ q, budget, limit, got: reference(found, limit, excluded) });
+      if (got.some((h) => h.distance === 2)) twoEditHits++;
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(1000);
+    expect(twoEditHits).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('rejects typo objects that are not sorted, distinct, of their first character and complete', () => {
+    const b = objects.find((t) => t.first === 'b')!;
+    const read = (patch: Partial<TypoObject>) => () => typoIndexOf({ ...b, ...patch }, SPECIES, 'b');
+    expect(read({})).not.toThrow();
+    expect(read({ keys: '0b\n0a' })).toThrow(/line 1/);
+    expect(read({ keys: '0bc\n1b', refs: '1A,B' })).toThrow(/sorted/);
+    expect(read({ keys: '0b\n1', refs: '1A,B' })).toThrow(/distinct/);
+    expect(read({ keys: '0a', refs: '1A' })).toThrow(/start with "b"/);
+    expect(read({ keys: '0b\n1c', refs: '1A' })).toThrow(/2 lists/);
+    expect(read({ keys: '0b', refs: '1*' })).toThrow(/bad digit/);
+    expect(read({ first: 'c' })).toThrow(/holds/);
+  });
+});
