@@ -33,7 +33,7 @@ describe('module-scope warm-up', () => {
 
   it('holds what the builder makes today (else: node scripts/warm-up-data.ts)', async () => {
     const committed = objectNames(Object.entries(WARM_UP_FILES));
-    expect(committed).toHaveLength(6);
+    expect(committed.length).toBeGreaterThan(3); // chunks and typo objects
     expect(committed).toEqual(objectNames(await warmUpFiles()));
   });
 });

@@ -130,7 +130,7 @@ export const KIND = { LABEL: 'l', SYNONYM: 's', ID: 'i' } as const;
 /**
  * A self-contained piece of a species' name index: every key (folded label, synonym or stable
  * ID) of a key range with what ranking and answering need. Strings marked "packed" are joined
- * by '\n' (snapshot/packed.ts).
+ * by '\n'; numbers are packed into strings by snapshot/packed.ts `packInts`.
  *
  * Entries are sorted by key in UTF-16 code-unit order; entry i has key i, kind i, owner i.
  * Owners index the chunk's label table, whose labels carry their global rank (`granks`).
@@ -142,25 +142,29 @@ export interface Chunk {
   keys: string;
   /** One of KIND per entry. */
   kinds: string;
-  owners: number[];
+  /** Numbers: per entry, its label's index in the label table. */
+  owners: string;
   /** Packed, one per synonym entry in entry order: the synonym as the source spells it. */
   synonyms: string;
-  /** One per stable-ID entry in entry order: its rank in (natural order of the ID, raw label). */
-  id_ranks: number[];
-  /** The label table. Packed: labels; stable IDs of each label joined by ' '; their locations likewise. */
-  labels: string;
-  /** Rank of each label in the species: (group, natural order of the folded label, raw label). */
-  granks: number[];
-  stable_ids: string;
-  locations?: string;
-  /** Index into biotype_names per label, -1 where unknown. */
-  biotypes: number[];
+  /** Numbers: one per stable-ID entry in entry order, its rank in (natural order of the ID, raw label). */
+  id_ranks: string;
+  /**
+   * The label table. Packed, per label: the label, its stable IDs joined by ' ' and their
+   * locations likewise ('' where unknown), separated by tabs.
+   */
+  payload: string;
+  /** Numbers: the rank of each label in the species, by (group, natural order of the folded label, raw label). */
+  granks: string;
+  /** Numbers: per label, 1 + its index into biotype_names, 0 where unknown. */
+  biotypes: string;
   biotype_names: string[];
   /**
-   * Precomputed answers for prefixes whose key range is too large to scan per query: folded
-   * prefix → [total, (owner, tier, text)…], the first hits in ranking order (text '' = the label).
+   * Precomputed answers for prefixes whose key range is too long to scan per query:
+   * `prefixes` packed and sorted; `hits` the numbers, answer by answer, total, hit count, then
+   * (owner, tier) per hit in ranking order; `texts` packed, per hit what matched as the source
+   * spells it ('' for the label itself).
    */
-  answers: Record<string, (number | string)[]>;
+  answers: { prefixes: string; hits: string; texts: string };
 }
 
 export class FormatError extends Error {
@@ -169,10 +173,6 @@ export class FormatError extends Error {
 
 function fail(what: string, problem: string): never {
   throw new FormatError(`${what}: ${problem}`);
-}
-
-function isIntArray(value: unknown, length: number, max: number, min = 0): value is number[] {
-  return Array.isArray(value) && value.length === length && value.every((v) => Number.isInteger(v) && v >= min && v < max);
 }
 
 /** Checks a parsed root's shape; throws FormatError naming what is wrong. */
@@ -204,35 +204,20 @@ export function assertTypos(value: unknown, species: string, first: string): ass
   if (typeof t.keys !== 'string' || typeof t.refs !== 'string') fail(what, 'keys and refs must be strings');
 }
 
-/** Checks a parsed chunk's shape and internal consistency; throws FormatError naming what is wrong. */
+/** Checks a parsed chunk's shape; throws FormatError naming what is wrong (its lists are checked as they are read). */
 export function assertChunk(value: unknown, species: string): asserts value is Chunk {
   const what = `chunk of ${species}`;
   const c = value as Partial<Chunk> | null;
   if (typeof c !== 'object' || c === null) fail(what, 'not a JSON object');
   if (c.format !== FORMAT_VERSION) fail(what, `format ${c.format}, expected ${FORMAT_VERSION}`);
   if (c.species !== species) fail(what, `holds ${c.species}`);
-  for (const field of ['keys', 'kinds', 'synonyms', 'labels', 'stable_ids'] as const) {
+  for (const field of ['keys', 'kinds', 'owners', 'synonyms', 'id_ranks', 'payload', 'granks', 'biotypes'] as const) {
     if (typeof c[field] !== 'string') fail(what, `${field} must be a string`);
   }
-  if (c.locations !== undefined && typeof c.locations !== 'string') fail(what, 'locations must be a string');
-  const n = c.kinds!.length;
   if (!/^[lsi]*$/.test(c.kinds!)) fail(what, 'kinds must be l, s or i per entry');
-  const m = Array.isArray(c.granks) ? c.granks.length : -1;
-  if (!isIntArray(c.granks, m, 2 ** 26)) fail(what, 'granks must be ranks');
-  if (!isIntArray(c.owners, n, m)) fail(what, `owners must be ${n} label indexes below ${m}`);
-  const ids = c.kinds!.split(KIND.ID).length - 1;
-  if (!isIntArray(c.id_ranks, ids, 2 ** 26)) fail(what, `id_ranks must be ${ids} ranks`);
   if (!Array.isArray(c.biotype_names) || !c.biotype_names.every((b) => typeof b === 'string')) fail(what, 'biotype_names must be strings');
-  if (!isIntArray(c.biotypes, m, c.biotype_names.length, -1)) fail(what, `biotypes must be ${m} indexes`);
-  if (typeof c.answers !== 'object' || c.answers === null) fail(what, 'answers must be an object');
-  for (const [prefix, answer] of Object.entries(c.answers)) {
-    const ok =
-      Array.isArray(answer) &&
-      answer.length % 3 === 1 &&
-      Number.isInteger(answer[0]) &&
-      answer.every((v, i) => i === 0 || (i % 3 === 1 ? Number.isInteger(v) && (v as number) < m : i % 3 === 2 ? Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 : typeof v === 'string'));
-    if (!ok) fail(what, `answer for ${JSON.stringify(prefix)} is malformed`);
-  }
+  const a = c.answers;
+  if (typeof a !== 'object' || a === null || typeof a.prefixes !== 'string' || typeof a.hits !== 'string' || typeof a.texts !== 'string') fail(what, 'answers must hold prefixes, hits and texts');
 }
 
 /** A new version name: UTC time to the second plus random hex, so names sort by age. */

@@ -55,12 +55,12 @@ export function unpackFrontCoded(text: string, count: number): string {
   return out.join(SEPARATOR);
 }
 
-/** A table of non-negative integers: two bytes each when its values allow, as most chunks' do. */
-export type IndexTable = Uint16Array | Uint32Array;
+/** A table of non-negative integers: one or two bytes each when its values allow, as most do. */
+export type IndexTable = Uint8Array | Uint16Array | Uint32Array;
 
 /** A zeroed table of `length` values, each at most `max`. */
 export function indexTable(length: number, max: number): IndexTable {
-  return max <= 0xffff ? new Uint16Array(length) : new Uint32Array(length);
+  return max <= 0xff ? new Uint8Array(length) : max <= 0xffff ? new Uint16Array(length) : new Uint32Array(length);
 }
 
 export class PackedStrings {
@@ -138,6 +138,12 @@ export class PackedStrings {
     return len < want ? -1 : 0;
   }
 
+  /** Compares string i with `s` in UTF-16 code-unit order, as `<` does: negative, 0 or positive. */
+  compare(i: number, s: string): number {
+    const c = this.comparePrefix(i, s);
+    return c !== 0 ? c : this.lengthOf(i) - s.length;
+  }
+
   /** Whether string i starts with `s`. */
   startsWith(i: number, s: string): boolean {
     return this.comparePrefix(i, s) === 0;
@@ -152,22 +158,44 @@ const GROUP_SEPARATOR = ',';
 /** Five digits hold 2^30: every rank fits. */
 const MAX_WIDTH = 5;
 
+/** The digit count that holds every value (base64url digits), and a writer of one value at it. */
+function digitsFor(values: Iterable<number>): { width: number; write(n: number): string } {
+  let max = 0;
+  for (const v of values) {
+    if (!(Number.isInteger(v) && v >= 0)) throw new Error(`cannot pack ${v}: not a non-negative integer`);
+    if (v > max) max = v;
+  }
+  let width = 1;
+  while (64 ** width <= max) width++;
+  if (width > MAX_WIDTH) throw new Error(`cannot pack ${max}: too large`);
+  return {
+    width,
+    write(n) {
+      let out = '';
+      for (let i = 0; i < width; i++, n = Math.floor(n / 64)) out = DIGITS[n % 64]! + out;
+      return out;
+    },
+  };
+}
+
 /**
  * Packs lists of non-negative integers (a typo object's references, key by key) into one
  * string: the digit count per number ('1' to '5'), then each list's numbers in base64url, all
  * of that width, lists separated by ','. About three characters per number instead of six.
  */
 export function packRefs(lists: readonly (readonly number[])[]): string {
-  const max = Math.max(0, ...lists.flat());
-  let width = 1;
-  while (64 ** width <= max) width++;
-  if (width > MAX_WIDTH) throw new Error(`cannot pack ${max}: too large`);
-  const digits = (n: number) => {
-    let out = '';
-    for (let i = 0; i < width; i++, n = Math.floor(n / 64)) out = DIGITS[n % 64]! + out;
-    return out;
-  };
-  return String(width) + lists.map((list) => list.map(digits).join('')).join(GROUP_SEPARATOR);
+  const { width, write } = digitsFor(lists.flat());
+  return String(width) + lists.map((list) => list.map(write).join('')).join(GROUP_SEPARATOR);
+}
+
+/**
+ * Packs non-negative integers below 2^30 into one string, as packRefs packs one list: JSON.parse
+ * then makes one string rather than an array of numbers, and reading it back fills a typed
+ * array directly.
+ */
+export function packInts(values: readonly number[]): string {
+  const { width, write } = digitsFor(values);
+  return String(width) + values.map(write).join('');
 }
 
 /**
@@ -201,4 +229,23 @@ export function unpackRefs(text: string, count: number): { starts: IndexTable; v
   starts[count] = n;
   if ((count === 0 ? text.length !== 1 : at !== text.length + 1) || n !== numbers) throw new Error(`packed references do not hold ${count} lists`);
   return { starts, values };
+}
+
+/** The inverse of packInts for `count` numbers, each below `max`, in a table as narrow as they allow. Throws on anything else. */
+export function unpackInts(text: string, count: number, max: number): IndexTable {
+  const width = text.charCodeAt(0) - 48;
+  if (!(width >= 1 && width <= MAX_WIDTH) || text.length !== 1 + count * width) throw new Error(`packed numbers do not hold ${count} numbers`);
+  const out = indexTable(count, max - 1);
+  for (let i = 0, at = 1; i < count; i++) {
+    let value = 0;
+    for (let d = 0; d < width; d++) {
+      const unit = text.charCodeAt(at++);
+      const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
+      if (digit < 0) throw new Error(`packed numbers: bad digit at ${at - 1}`);
+      value = value * 64 + digit;
+    }
+    if (value >= max) throw new Error(`packed number ${i} is ${value}, not below ${max}`);
+    out[i] = value;
+  }
+  return out;
 }

@@ -64,9 +64,10 @@ describe('SnapshotCatalog', () => {
   it('evicts least recently used objects beyond the memory budget', async () => {
     const dir = await copy();
     const { catalog: probe } = catalogOver(dir);
-    await probe.search('homo_sapiens', 'BRC', 10);
-    const human = (await probe.health()).memoryBytes;
-    const { catalog } = catalogOver(dir, human + 1);
+    await probe.search('saccharomyces_cerevisiae', 'YAL', 10);
+    const yeast = (await probe.health()).memoryBytes;
+    // Room for yeast's objects alone: loading them must push out human's, least recent first.
+    const { catalog } = catalogOver(dir, yeast + 1);
     await catalog.search('homo_sapiens', 'BRC', 10);
     await catalog.search('saccharomyces_cerevisiae', 'YAL', 10);
     const loaded = (await catalog.health()).loadedSpecies.map((s) => s.species);

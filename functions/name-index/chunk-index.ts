@@ -8,7 +8,7 @@
  */
 import { fold } from '../../snapshot/fold.ts';
 import { assertChunk, FormatError, KIND, type Chunk } from '../../snapshot/format.ts';
-import { indexTable, PackedStrings, unpackFrontCoded, type IndexTable } from '../../snapshot/packed.ts';
+import { indexTable, PackedStrings, unpackFrontCoded, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
 import { EXACT_SYNONYM_MIN, rangePrefix, TIER, type ParsedQuery, type Tier } from './query.ts';
 
 /** Scores order hits: tier first, then the rank within the tier. Ranks are below 2^26. */
@@ -16,9 +16,42 @@ const TIER_SCALE = 2 ** 26;
 export const score = (tier: number, rank: number) => tier * TIER_SCALE + rank;
 const tierOf = (s: number) => Math.floor(s / TIER_SCALE) as Tier;
 
+/** Ranks (labels', stable IDs') are below this. */
+const RANK_LIMIT = 2 ** 26;
+
 const LABEL = KIND.LABEL.charCodeAt(0);
 const SYNONYM = KIND.SYNONYM.charCodeAt(0);
 const ID = KIND.ID.charCodeAt(0);
+
+/** unpackInts, its errors naming the field. */
+function ints(field: string, text: string, count: number, max: number): IndexTable {
+  try {
+    return unpackInts(text, count, max);
+  } catch (error) {
+    throw new Error(`${field}: ${(error as Error).message}`);
+  }
+}
+
+/** Whether every line of a packed list holds exactly two tabs. */
+function everyRowHasTwoTabs(text: string): boolean {
+  let tabs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 9) tabs++;
+    else if (unit === 10) {
+      if (tabs !== 2) return false;
+      tabs = 0;
+    }
+  }
+  return tabs === 2 || text === '';
+}
+
+/** How many times `unit` occurs in `text`. */
+function countOf(text: string, unit: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === unit) n++;
+  return n;
+}
 
 /** Two UTF-16 units as one unsigned number that orders as they do (-1, past the end, as 0). */
 const head = (a: number, b: number) => ((Math.max(a, 0) << 16) | Math.max(b, 0)) >>> 0;
@@ -29,10 +62,11 @@ export interface Hit {
   /** Index in the chunk's label table. */
   owner: number;
   tier: Tier;
-  /** The entry that matched, or -1 when `text` says what did. */
+  /**
+   * What matched: the entry (>= 0), or, for a hit of a precomputed answer, -1 - the index of
+   * its text among the chunk's answer texts. Either is read only when the hit is shown.
+   */
   entry: number;
-  /** What matched as the source spells it ('' for the label itself); null: read it from `entry` when needed. */
-  text: string | null;
 }
 
 export interface Ranked {
@@ -69,59 +103,106 @@ export class ChunkIndex {
   private readonly heads: Uint32Array;
   private readonly kinds: string;
   private readonly owners: IndexTable;
-  /** Per entry: its synonym's index in `synonyms` or its rank among stable IDs (by kind). */
-  private readonly extra: Int32Array;
+  /** Per entry: its synonym's index in `synonyms` or its rank among stable IDs (by kind); 0 for a label. */
+  private readonly extra: IndexTable;
   private readonly synonyms: PackedStrings;
-  readonly labels: PackedStrings;
-  readonly granks: Uint32Array;
-  private readonly stableIds: PackedStrings;
-  private readonly locations: PackedStrings | null;
-  private readonly biotypes: Int16Array;
+  /** Per label: the label, its stable IDs joined by ' ', their locations likewise, tab-separated. */
+  private readonly payload: PackedStrings;
+  readonly granks: IndexTable;
+  /** Per label, 1 + its index in biotypeNames, 0 where unknown. */
+  private readonly biotypes: IndexTable;
   private readonly biotypeNames: readonly string[];
-  private readonly answers: Map<string, (number | string)[]>;
+  /** Precomputed answers: prefixes (sorted), where each one's numbers start in answerHits, and their texts. */
+  private readonly answerPrefixes: PackedStrings;
+  private readonly answerAt: IndexTable;
+  /** Where each answer's texts start in answerTexts. */
+  private readonly answerTextAt: IndexTable;
+  /** Per answer, the lower bound of its prefix among the keys: ascending, so answers are found by position. */
+  private readonly answerStart: IndexTable;
+  /** The last lower bound looked up: a query reads it twice (its answer, then its run). */
+  private lastPrefix = '';
+  private lastLower = -1;
+  private readonly answerHits: IndexTable;
+  private readonly answerTexts: PackedStrings;
   /** Estimated heap bytes, for the memory budget. */
   readonly bytes: number;
 
   constructor(chunk: Chunk) {
     this.species = chunk.species;
-    const n = chunk.kinds.length;
-    const m = chunk.granks.length;
+    const kinds = chunk.kinds;
+    this.kinds = kinds;
+    const n = kinds.length;
+    let synonyms = 0;
+    for (let i = 0; i < n; i++) if (kinds.charCodeAt(i) === SYNONYM) synonyms++;
     try {
+      this.granks = ints('granks', chunk.granks, (chunk.granks.length - 1) / Math.max(1, chunk.granks.charCodeAt(0) - 48), RANK_LIMIT);
+      const m = this.granks.length;
       this.keys = new PackedStrings(unpackFrontCoded(chunk.keys, n), n);
-      this.synonyms = new PackedStrings(chunk.synonyms, chunk.kinds.split(KIND.SYNONYM).length - 1);
-      this.labels = new PackedStrings(chunk.labels, m);
-      this.stableIds = new PackedStrings(chunk.stable_ids, m);
-      this.locations = chunk.locations === undefined ? null : new PackedStrings(chunk.locations, m);
+      this.heads = new Uint32Array(n);
+      for (let i = 0; i < n; i++) this.heads[i] = head(this.keys.unitAt(i, 0), this.keys.unitAt(i, 1));
+      this.owners = ints('owners', chunk.owners, n, m);
+      this.synonyms = new PackedStrings(chunk.synonyms, synonyms);
+      const idRanks = ints('id_ranks', chunk.id_ranks, n - synonyms - countOf(kinds, LABEL), RANK_LIMIT);
+      this.payload = new PackedStrings(chunk.payload, m);
+      if (!everyRowHasTwoTabs(chunk.payload)) throw new Error('payload must hold a label, stable IDs and locations per label');
+      this.biotypes = ints('biotypes', chunk.biotypes, m, chunk.biotype_names.length + 1);
+      let maxRank = 0;
+      for (let i = 0; i < idRanks.length; i++) if (idRanks[i]! > maxRank) maxRank = idRanks[i]!;
+      this.extra = indexTable(n, Math.max(synonyms, maxRank));
+      for (let i = 0, synonym = 0, id = 0; i < n; i++) {
+        const kind = kinds.charCodeAt(i);
+        this.extra[i] = kind === SYNONYM ? synonym++ : kind === ID ? idRanks[id++]! : 0;
+      }
+      const { prefixes, hits, texts } = chunk.answers;
+      this.answerPrefixes = new PackedStrings(prefixes, prefixes === '' ? 0 : countOf(prefixes, 10) + 1);
+      const answers = this.answerPrefixes.length;
+      const width = Math.max(1, hits.charCodeAt(0) - 48);
+      this.answerHits = ints('answers', hits, (hits.length - 1) / width, RANK_LIMIT);
+      // Each answer: total, hit count, then (owner, tier) per hit.
+      this.answerAt = indexTable(answers + 1, this.answerHits.length);
+      this.answerTextAt = indexTable(answers + 1, this.answerHits.length);
+      let at = 0;
+      let texts_ = 0;
+      for (let a = 0; a < answers; a++) {
+        this.answerAt[a] = at;
+        this.answerTextAt[a] = texts_;
+        const count = this.answerHits[at + 1];
+        if (count === undefined || at + 2 + 2 * count > this.answerHits.length) throw new Error(`answer ${a} is cut short`);
+        for (let h = 0; h < count; h++) {
+          const owner = this.answerHits[at + 2 + 2 * h]!;
+          const tier = this.answerHits[at + 3 + 2 * h]!;
+          if (owner >= m || tier < TIER.EXACT_LABEL || tier > TIER.STABLE_ID) throw new Error(`answer ${a} is malformed`);
+        }
+        at += 2 + 2 * count;
+        texts_ += count;
+        if (a > 0 && this.answerPrefixes.get(a - 1) >= this.answerPrefixes.get(a)) throw new Error('answer prefixes must ascend');
+      }
+      this.answerAt[answers] = at;
+      this.answerTextAt[answers] = texts_;
+      if (at !== this.answerHits.length) throw new Error('answers hold more numbers than their hits');
+      this.answerTexts = new PackedStrings(texts, texts_);
+      this.answerStart = indexTable(answers, n);
+      for (let a = 0; a < answers; a++) this.answerStart[a] = this.lowerBound(this.answerPrefixes.get(a));
     } catch (error) {
       throw new FormatError(`chunk of ${chunk.species}: ${(error as Error).message}`);
     }
-    this.kinds = chunk.kinds;
-    this.heads = new Uint32Array(n);
-    for (let i = 0; i < n; i++) this.heads[i] = head(this.keys.unitAt(i, 0), this.keys.unitAt(i, 1));
-    this.owners = indexTable(n, m);
-    this.owners.set(chunk.owners);
-    this.extra = new Int32Array(n);
-    let synonym = 0;
-    let id = 0;
-    for (let i = 0; i < n; i++) {
-      const kind = chunk.kinds.charCodeAt(i);
-      this.extra[i] = kind === SYNONYM ? synonym++ : kind === ID ? chunk.id_ranks[id++]! : -1;
-    }
-    this.granks = Uint32Array.from(chunk.granks);
-    this.biotypes = Int16Array.from(chunk.biotypes);
     this.biotypeNames = chunk.biotype_names;
-    this.answers = new Map(Object.entries(chunk.answers));
-    let answerBytes = 0;
-    for (const [prefix, answer] of this.answers) answerBytes += 40 + prefix.length + answer.length * 12;
     this.bytes =
       this.keys.byteLength +
       this.synonyms.byteLength +
-      this.labels.byteLength +
-      this.stableIds.byteLength +
-      (this.locations?.byteLength ?? 0) +
-      n * (1 + 4 + this.owners.BYTES_PER_ELEMENT + 4) +
-      m * (4 + 2) +
-      answerBytes;
+      this.payload.byteLength +
+      this.answerPrefixes.byteLength +
+      this.answerTexts.byteLength +
+      this.heads.byteLength +
+      this.owners.byteLength +
+      this.extra.byteLength +
+      this.granks.byteLength +
+      this.biotypes.byteLength +
+      this.answerAt.byteLength +
+      this.answerTextAt.byteLength +
+      this.answerStart.byteLength +
+      this.answerHits.byteLength +
+      n;
   }
 
   /** Parses and validates decompressed chunk JSON. */
@@ -153,6 +234,14 @@ export class ChunkIndex {
 
   /** The first entry whose key is >= prefix (compared over the prefix's length): heads first. */
   private lowerBound(prefix: string): number {
+    if (prefix === this.lastPrefix) return this.lastLower;
+    const lower = this.lowerBoundOf(prefix);
+    this.lastPrefix = prefix;
+    this.lastLower = lower;
+    return lower;
+  }
+
+  private lowerBoundOf(prefix: string): number {
     const heads = this.heads;
     const keys = this.keys;
     const mask = prefix.length < 2 ? 0xffff0000 : 0xffffffff;
@@ -170,14 +259,29 @@ export class ChunkIndex {
 
   /** The precomputed answer for `fq`, if the builder made one and it holds `limit` hits. */
   answer(fq: string, limit: number): Ranked | null {
-    const answer = this.answers.get(fq);
-    if (!answer) return null;
-    const total = answer[0] as number;
-    const stored = (answer.length - 1) / 3;
+    const starts = this.answerStart;
+    const at = this.lowerBound(fq);
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    // The few answers whose prefixes start there: one of fq's length may be fq.
+    const prefixes = this.answerPrefixes;
+    while (lo < starts.length && starts[lo] === at && !(prefixes.lengthOf(lo) === fq.length && prefixes.comparePrefix(lo, fq) === 0)) lo++;
+    if (lo === starts.length || starts[lo] !== at) return null;
+    const numbers = this.answerHits;
+    const first = this.answerAt[lo]!;
+    const total = numbers[first]!;
+    const stored = numbers[first + 1]!;
     if (stored < limit && stored < total) return null;
-    const hits: Hit[] = [];
-    for (let i = 1; i < answer.length && hits.length < limit; i += 3) {
-      hits.push({ chunk: this, owner: answer[i] as number, tier: answer[i + 1] as Tier, entry: -1, text: answer[i + 2] as string });
+    const text = this.answerTextAt[lo]!;
+    const count = stored < limit ? stored : limit;
+    const hits: Hit[] = new Array(count);
+    for (let h = 0; h < count; h++) {
+      hits[h] = { chunk: this, owner: numbers[first + 2 + 2 * h]!, tier: numbers[first + 3 + 2 * h]! as Tier, entry: -1 - (text + h) };
     }
     return { total, hits };
   }
@@ -190,7 +294,6 @@ export class ChunkIndex {
     const { fq, fid } = query;
     const prefix = rangePrefix(query);
     const keys = this.keys;
-    const size = this.size;
     if (scratch.stamp.length < this.granks.length) growScratch(this.granks.length);
     const { stamp, best, bestEntry, touched } = scratch;
     const epoch = ++scratch.epoch;
@@ -198,19 +301,20 @@ export class ChunkIndex {
     // fid is shorter than fq only for a versioned ID ("…510.17"): names must still start with fq.
     const checkNames = fid !== null && fid.length < fq.length;
     const exactSynonyms = fq.length >= EXACT_SYNONYM_MIN;
-    // The run ends at the first key that does not start with the prefix: found on the way.
-    for (let i = this.lowerBound(prefix); i < size && keys.startsWith(i, prefix); i++) {
-      const kind = this.kinds.charCodeAt(i);
-      const owner = this.owners[i]!;
+    const [from, to] = this.run(prefix);
+    const { kinds, owners, extra, granks } = this;
+    for (let i = from; i < to; i++) {
+      const kind = kinds.charCodeAt(i);
+      const owner = owners[i]!;
       let s: number;
       if (kind === ID) {
         if (fid === null) continue;
-        s = score(TIER.STABLE_ID, this.extra[i]!);
+        s = score(TIER.STABLE_ID, extra[i]!);
       } else {
         if (checkNames && !keys.startsWith(i, fq)) continue;
         const exact = keys.lengthOf(i) === fq.length;
         const tier = kind === LABEL ? (exact ? TIER.EXACT_LABEL : TIER.LABEL_PREFIX) : exact && exactSynonyms ? TIER.EXACT_SYNONYM : TIER.SYNONYM_PREFIX;
-        s = score(tier, this.granks[owner]!);
+        s = score(tier, granks[owner]!);
       }
       if (stamp[owner] !== epoch) {
         stamp[owner] = epoch;
@@ -243,29 +347,30 @@ export class ChunkIndex {
   rank(query: ParsedQuery, limit: number): Ranked {
     const n = this.scan(query);
     const { best, bestEntry, touched } = scratch;
-    const top = topBy(n, (k) => best[touched[k]!]!, limit);
-    return {
-      total: n,
-      hits: top.map((k) => {
-        const owner = touched[k]!;
-        return this.hitAt(bestEntry[owner]!, owner, tierOf(best[owner]!));
-      }),
-    };
+    const scores = scoresOf(n);
+    for (let k = 0; k < n; k++) scores[k] = best[touched[k]!]!;
+    const top = topBy(n, scores, limit);
+    const hits: Hit[] = new Array(top.length);
+    for (let i = 0; i < top.length; i++) {
+      const owner = touched[top[i]!]!;
+      hits[i] = this.hitAt(bestEntry[owner]!, owner, tierOf(best[owner]!));
+    }
+    return { total: n, hits };
   }
 
   /** The hit an entry makes for a label at a tier. */
   hitAt(entry: number, owner: number, tier: Tier): Hit {
-    return { chunk: this, owner, tier, entry, text: null };
+    return { chunk: this, owner, tier, entry };
   }
 
   /** What a hit matched, as the source spells it: the synonym or stable ID, or '' for the label. */
   matchText(hit: Hit): string {
-    if (hit.text !== null) return hit.text;
+    if (hit.entry < 0) return this.answerTexts.get(-1 - hit.entry);
     const kind = this.kinds.charCodeAt(hit.entry);
     if (kind === SYNONYM) return this.synonyms.get(this.extra[hit.entry]!);
     if (kind !== ID) return '';
     const key = this.keys.get(hit.entry);
-    return this.stableIds.get(hit.owner).split(' ').find((id) => fold(id) === key) ?? key;
+    return this.stableIdsOf(hit.owner).find((id) => fold(id) === key) ?? key;
   }
 
   /** The hit of the name `key` (a label or synonym entry) of the label ranked `grank`, if this chunk has it. */
@@ -280,23 +385,24 @@ export class ChunkIndex {
   }
 
   label(owner: number): string {
-    return this.labels.get(owner);
+    const row = this.payload.get(owner);
+    return row.slice(0, row.indexOf('\t'));
   }
 
   stableIdsOf(owner: number): string[] {
-    return this.stableIds.get(owner).split(' ');
+    return this.payload.get(owner).split('\t')[1]!.split(' ');
   }
 
   /** Locations of the owner's stable IDs, in the same order; null where unknown. */
   locationsOf(owner: number): (string | null)[] {
-    const ids = this.stableIds.get(owner).split(' ');
-    const locs = this.locations?.get(owner).split(' ');
-    return ids.map((_, j) => locs?.[j] || null);
+    const [, ids, locations] = this.payload.get(owner).split('\t');
+    const locs = locations!.split(' ');
+    return ids!.split(' ').map((_, j) => locs[j] || null);
   }
 
   biotypeOf(owner: number): string | null {
     const b = this.biotypes[owner]!;
-    return b < 0 ? null : this.biotypeNames[b]!;
+    return b === 0 ? null : this.biotypeNames[b - 1]!;
   }
 }
 
@@ -315,21 +421,31 @@ export function rankCandidates(parts: readonly Candidates[], limit: number): Ran
     }
   }
   const all = [...byLabel.values()];
+  const scores = scoresOf(all.length);
+  for (let i = 0; i < all.length; i++) scores[i] = all[i]!.score;
   return {
     total: all.length,
-    hits: topBy(all.length, (i) => all[i]!.score, limit).map((i) => {
+    hits: topBy(all.length, scores, limit).map((i) => {
       const { score: s, part, at } = all[i]!;
       return part.chunk.hitAt(part.entries[at]!, part.owners[at]!, tierOf(s));
     }),
   };
 }
 
-/** The indexes in [0, n) of the `limit` smallest scores, smallest first (scores are distinct per label). */
-function topBy(n: number, scoreAt: (i: number) => number, limit: number): number[] {
+/** Room for the scores of a ranking (a ranking never yields: one will do). */
+let scoreScratch = new Int32Array(256);
+
+function scoresOf(n: number): Int32Array {
+  if (scoreScratch.length < n) scoreScratch = new Int32Array(2 * n);
+  return scoreScratch;
+}
+
+/** The indexes in [0, n) of the `limit` smallest of scores[0, n), smallest first (scores are distinct per label). */
+function topBy(n: number, scoreAt: Int32Array, limit: number): number[] {
   const top: number[] = [];
   const scores: number[] = [];
   for (let i = 0; i < n; i++) {
-    const s = scoreAt(i);
+    const s = scoreAt[i]!;
     if (top.length === limit) {
       if (s >= scores[limit - 1]!) continue;
       top.pop();

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../snapshot/fold.ts';
+import { packInts } from '../../snapshot/packed.ts';
 import { compareCodePoints, compareNatural } from '../../snapshot/natural.ts';
 import { chunkJson, speciesChunks, typoObjects } from '../../snapshot/refresh/chunks.ts';
 import { coveringChunks } from './covering.ts';
@@ -162,8 +163,14 @@ describe('chunk JSON', () => {
   it('rejects a chunk whose parts disagree', () => {
     const model = buildSpeciesModel('x', [{ stableId: 'E1', label: 'A', location: null }], null);
     const chunk = chunkJson(model, model.entries);
-    expect(() => ChunkIndex.fromJson('x', new TextEncoder().encode(JSON.stringify({ ...chunk, owners: [5] })))).toThrow(/owners/);
-    expect(() => ChunkIndex.fromJson('x', new TextEncoder().encode(JSON.stringify({ ...chunk, labels: 'A\nB' })))).toThrow(/more than 1/);
+    const read = (patch: object) => () => ChunkIndex.fromJson('x', new TextEncoder().encode(JSON.stringify({ ...chunk, ...patch })));
+    expect(read({})).not.toThrow();
+    expect(read({ owners: packInts([0, 5]) })).toThrow(/owners: packed number 1 is 5, not below 1/);
+    expect(read({ owners: packInts([0]) })).toThrow(/owners: packed numbers do not hold 2/);
+    expect(read({ owners: [0] })).toThrow(/owners must be a string/);
+    expect(read({ answers: { prefixes: 'a', hits: packInts([1, 1, 0, 9]), texts: '' } })).toThrow(/answer 0 is malformed/);
+    expect(read({ payload: 'A\tE1\t\nB\tE2\t' })).toThrow(/more than 1/);
+    expect(read({ payload: 'A\tE1' })).toThrow(/payload must hold/);
     expect(() => ChunkIndex.fromJson('y', new TextEncoder().encode(JSON.stringify(chunk)))).toThrow(/holds x/);
   });
 });

@@ -8,13 +8,17 @@ import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
-import { pack, packFrontCoded, packRefs } from '../packed.ts';
+import { pack, packFrontCoded, packInts, packRefs } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
 
-/** Keys per chunk, at most (a run of equal keys is never split): ~60 KB of JSON, ~2 ms to load at the edge. */
-export const CHUNK_ENTRIES = 2048;
+/**
+ * A chunk's JSON is cut at about this size: a cold query decodes its species' root and one
+ * chunk, and xz decodes ~30 MB/s in workerd (docs/benchmarks.md, cold start). Smaller chunks
+ * make a longer root and more precomputed answers; this balances the two.
+ */
+export const CHUNK_BYTES = 48 * 1024;
 /** Runs longer than this get a precomputed answer: scanning them per query would cost more. */
-export const BROAD_RUN = 64;
+export const BROAD_RUN = 16;
 /** Hits a precomputed answer holds: DEFAULT_LIMIT's default; larger limits scan. */
 export const ANSWER_HITS = 10;
 
@@ -33,24 +37,25 @@ export function chunkJson(model: SpeciesModel, entries: readonly Entry[], answer
   const biotypeNames = [...new Set(table.map((g) => model.labels[g]!.biotype).filter((b): b is string => b !== null))].sort();
   const biotypeIndex = new Map(biotypeNames.map((b, i) => [b, i]));
   const labels = table.map((g) => model.labels[g]!);
+  const prefixes = [...answers.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const chunk: Chunk = {
     format: FORMAT_VERSION,
     species: model.species,
     keys: packFrontCoded(entries.map((e) => e.key)),
     kinds: entries.map((e) => e.kind).join(''),
-    owners: entries.map((e) => owner.get(e.grank)!),
+    owners: packInts(entries.map((e) => owner.get(e.grank)!)),
     synonyms: pack(entries.filter((e) => e.kind === KIND.SYNONYM).map((e) => e.text)),
-    id_ranks: entries.filter((e) => e.kind === KIND.ID).map((e) => e.idRank),
-    labels: pack(labels.map((l) => l.label)),
-    granks: table,
-    stable_ids: pack(labels.map((l) => l.stableIds.join(' '))),
-    biotypes: labels.map((l) => (l.biotype === null ? -1 : biotypeIndex.get(l.biotype)!)),
+    id_ranks: packInts(entries.filter((e) => e.kind === KIND.ID).map((e) => e.idRank)),
+    payload: pack(labels.map((l) => `${l.label}\t${l.stableIds.join(' ')}\t${l.locations.join(' ')}`)),
+    granks: packInts(table),
+    biotypes: packInts(labels.map((l) => (l.biotype === null ? 0 : biotypeIndex.get(l.biotype)! + 1))),
     biotype_names: biotypeNames,
-    answers: Object.fromEntries(
-      [...answers].map(([prefix, a]) => [prefix, [a.total, ...a.hits.flatMap((h) => [owner.get(h.grank)!, h.tier, h.text])]]),
-    ),
+    answers: {
+      prefixes: pack(prefixes),
+      hits: packInts(prefixes.flatMap((p) => { const a = answers.get(p)!; return [a.total, a.hits.length, ...a.hits.flatMap((h) => [owner.get(h.grank)!, h.tier])]; })),
+      texts: pack(prefixes.flatMap((p) => answers.get(p)!.hits.map((h) => h.text))),
+    },
   };
-  if (model.hasLocations) chunk.locations = pack(labels.map((l) => l.locations.join(' ')));
   return chunk;
 }
 
@@ -103,19 +108,45 @@ function lcp(a: string, b: string): number {
   return i;
 }
 
+/** What an entry adds to its chunk's JSON, about: its key and numbers, and its label's payload unless the chunk names the label already. */
+function entryBytes(model: SpeciesModel, e: Entry, named: ReadonlySet<number>): number {
+  let bytes = e.key.length + 6 + (e.kind === KIND.SYNONYM ? e.text.length + 1 : e.kind === KIND.ID ? 3 : 0);
+  if (!named.has(e.grank)) {
+    const l = model.labels[e.grank]!;
+    bytes += l.label.length + 8;
+    for (const id of l.stableIds) bytes += id.length + 1;
+    for (const loc of l.locations) bytes += loc.length + 1;
+  }
+  return bytes;
+}
+
 /**
- * Where to cut sorted entries into chunks: [0, c1, …, n]. Each chunk holds between half and
- * all of `max` entries (but for the last, and for runs of one key, which stay whole), cut
- * between the two neighbours there that share the shortest prefix, so that few prefixes
- * straddle a cut.
+ * Where to cut sorted entries into chunks: [0, c1, …, n]. Each chunk's JSON is at most about
+ * `maxBytes` and at least half that (but for the last, and for runs of one key, which stay
+ * whole), cut between the two neighbours there that share the shortest prefix, so that few
+ * prefixes straddle a cut.
  */
-export function cutPoints(entries: readonly Entry[], max = CHUNK_ENTRIES): number[] {
+export function cutPoints(model: SpeciesModel, entries: readonly Entry[] = model.entries, maxBytes = CHUNK_BYTES): number[] {
   const cuts = [0];
   let start = 0;
-  while (entries.length - start > max) {
+  for (;;) {
+    // The furthest entry that fits, and the first of the second half.
+    const named = new Set<number>();
+    let bytes = 0;
+    let half = -1;
+    let end = start;
+    for (; end < entries.length; end++) {
+      const e = entries[end]!;
+      const more = entryBytes(model, e, named);
+      if (end > start && bytes + more > maxBytes) break;
+      bytes += more;
+      named.add(e.grank);
+      if (half < 0 && bytes > maxBytes / 2) half = end;
+    }
+    if (end === entries.length) break;
     let best = -1;
     let bestShared = Number.POSITIVE_INFINITY;
-    for (let i = start + max; i >= start + Math.ceil(max / 2); i--) {
+    for (let i = end; i >= Math.max(start + 1, half); i--) {
       const a = entries[i - 1]!.key;
       const b = entries[i]!.key;
       if (a === b) continue;
@@ -123,13 +154,15 @@ export function cutPoints(entries: readonly Entry[], max = CHUNK_ENTRIES): numbe
       if (shared < bestShared) [best, bestShared] = [i, shared];
     }
     if (best < 0) {
-      best = start + max;
+      // One key's entries fill the chunk: they stay together.
+      best = end;
       while (best < entries.length && entries[best]!.key === entries[best - 1]!.key) best++;
+      if (best === entries.length) break;
     }
     cuts.push(best);
     start = best;
   }
-  if (start < entries.length || entries.length === 0) cuts.push(entries.length);
+  cuts.push(entries.length);
   return cuts;
 }
 
@@ -147,9 +180,9 @@ function straddling(entries: readonly Entry[], at: number): string[] {
 }
 
 /** The species' chunks in key order, each with its separator ('' for the first). */
-export function speciesChunks(model: SpeciesModel, max = CHUNK_ENTRIES): { first: string; chunk: Chunk }[] {
+export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { first: string; chunk: Chunk }[] {
   const { entries } = model;
-  const cuts = cutPoints(entries, max);
+  const cuts = cutPoints(model, entries, maxBytes);
   const firsts = cuts.slice(0, -1).map((at, i) => ({ first: i === 0 ? '' : separator(entries, at) }));
   const full = fullIndex(model);
   const answers = firsts.map(() => new Map<string, Answer>());

@@ -71,9 +71,9 @@ export interface SpeciesModel {
   skipped: number;
 }
 
-/** Line breaks would break the packed string lists; nothing legitimate contains them. */
+/** Line breaks and tabs would break the packed string lists; nothing legitimate contains them. */
 function clean(text: string | null | undefined): string {
-  return (text ?? '').replace(/[\r\n]+/g, ' ').trim();
+  return (text ?? '').replace(/[\r\n\t]+/g, ' ').trim();
 }
 
 /** Whether a row names a label: NULL or blank labels (and stable IDs) are skipped. */
