@@ -108,34 +108,39 @@ function progressEvents(o: Options, log: (line: string) => void): { events: Refr
   const rate = (rows: number) => formatCount(Math.round(rows / Math.max(0.001, (performance.now() - started) / 1000)));
   const tty = Boolean(process.stderr.isTTY) && o.progress;
   let bar: cliProgress.SingleBar | null = null;
+  let total: number | null = null;
+  // Created on the first species and after each phase line (which stops it), so the two never interleave.
+  const startBar = () => {
+    bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format: total !== null
+          ? ' {bar} {value}/{total} species | {rows} rows, {rate} rows/s | {written} | {species}'
+          : ' {value} species | {rows} rows, {rate} rows/s | {written} | {species}',
+        hideCursor: true,
+        clearOnComplete: true,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total ?? 0, 0, { rows: 0, rate: 0, written: '0 B', species: '' });
+    return bar;
+  };
   const events: RefreshEvents = {
     start(info) {
       const src = info.source.kind === 'mysql' ? `MySQL ${info.source.database} (release ${info.source.release ?? '?'})` : `TSV ${o.tsv}`;
       log(`refresh: ${src} -> ${info.store ?? 'dry run'}; new version ${info.version}; current ${info.current ?? 'none'}${info.total !== null ? `; ${info.total} species` : ''}`);
-      if (tty) {
-        bar = new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: info.total !== null
-              ? ' {bar} {value}/{total} species | {rows} rows, {rate} rows/s | {written} | {species}'
-              : ' {value} species | {rows} rows, {rate} rows/s | {written} | {species}',
-            hideCursor: true,
-            clearOnComplete: true,
-            fps: 5,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(info.total ?? 0, 0, { rows: 0, rate: 0, written: '0 B', species: '' });
-      }
+      total = info.total;
     },
     species(e) {
-      if (bar) {
+      if (tty) {
+        bar ??= startBar();
         bar.update(e.done, { rows: formatCount(e.rowsRead), rate: rate(e.rowsRead), written: formatBytes(e.bytesWritten), species: e.species.species });
       } else if (o.progress) {
         const r = e.species;
         log(
           `[${e.done}${e.total !== null ? `/${e.total}` : ''}] ${r.species}: ${formatCount(r.labels)} labels from ${formatCount(r.rows)} rows` +
-            `${r.skipped ? ` (${formatCount(r.skipped)} skipped)` : ''}, ${r.core ? `core data from ${r.core}` : 'no core data'}, ${formatBytes(r.bytes)} | ${formatCount(e.rowsRead)} rows read, ` +
+            `${r.reused ? ', unchanged' : ''}${r.skipped ? ` (${formatCount(r.skipped)} skipped)` : ''}, ${r.core ? `core data from ${r.core}` : 'no core data'}, ${formatBytes(r.bytes)} | ${formatCount(e.rowsRead)} rows read, ` +
             `${rate(e.rowsRead)} rows/s, ${formatBytes(e.bytesWritten)} written`,
         );
       }

@@ -3,6 +3,7 @@
  * database (core-mysql.ts) or from a TSV export in the shape of the join
  * (species, stable_id, biotype, biotype_group, synonym; one row per gene and synonym).
  */
+import { coreRowText, FingerprintSum, textValue, type Fingerprint } from './input-hash.ts';
 import type { CoreData, CoreGene } from './species-model.ts';
 import { readTsvRecords } from './tsv.ts';
 
@@ -37,6 +38,8 @@ export interface SpeciesCore {
   source: string;
   data: CoreData;
   rows: number;
+  /** The fingerprint of exactly what was read, or null when the source computes it on its side (CoreSource.fingerprint). */
+  fingerprint: Fingerprint | null;
 }
 
 /** Where a refresh finds core data, asked species by species in the order of the label rows. */
@@ -44,6 +47,11 @@ export interface CoreSource {
   readonly description: string;
   /** The species' core data, or null when it has none. */
   lookup(species: string): Promise<SpeciesCore | null>;
+  /**
+   * The fingerprint of the species' core data computed where it lives, without reading it, and
+   * where it lives (null: no core data); absent when the source cannot (a TSV).
+   */
+  fingerprint?(species: string): Promise<{ source: string; fingerprint: Fingerprint } | null>;
   close(): Promise<void>;
 }
 
@@ -54,8 +62,8 @@ export interface CoreSource {
 export class CoreTsvSource implements CoreSource {
   readonly description: string;
   private readonly path: string;
-  private readonly groups: AsyncGenerator<{ species: string; core: CoreDataBuilder }>;
-  private pending: { species: string; core: CoreDataBuilder } | null = null;
+  private readonly groups: AsyncGenerator<{ species: string; core: CoreDataBuilder; sum: FingerprintSum }>;
+  private pending: { species: string; core: CoreDataBuilder; sum: FingerprintSum } | null = null;
   private done = false;
   private last = '';
 
@@ -65,8 +73,8 @@ export class CoreTsvSource implements CoreSource {
     this.groups = this.read();
   }
 
-  private async *read(): AsyncGenerator<{ species: string; core: CoreDataBuilder }> {
-    let current = null as { species: string; core: CoreDataBuilder } | null;
+  private async *read(): AsyncGenerator<{ species: string; core: CoreDataBuilder; sum: FingerprintSum }> {
+    let current = null as { species: string; core: CoreDataBuilder; sum: FingerprintSum } | null;
     let line = 1;
     for await (const records of readTsvRecords(this.path, ['species', 'stable_id', 'biotype', 'biotype_group', 'synonym'])) {
       for (const r of records) {
@@ -77,9 +85,10 @@ export class CoreTsvSource implements CoreSource {
             if (r.species < current.species) throw new Error(`${this.path}: not sorted by species (${r.species} after ${current.species})`);
             yield current;
           }
-          current = { species: r.species, core: new CoreDataBuilder() };
+          current = { species: r.species, core: new CoreDataBuilder(), sum: new FingerprintSum() };
         }
         current.core.add({ stableId: r.stable_id, biotype: r.biotype, group: r.biotype_group, synonym: r.synonym });
+        current.sum.add(textValue(coreRowText(r.stable_id, r.biotype, r.biotype_group, r.synonym)));
       }
     }
     if (current) yield current;
@@ -93,11 +102,11 @@ export class CoreTsvSource implements CoreSource {
       if (next.done) this.done = true;
       else this.pending = next.value;
     }
-    const pending = this.pending as { species: string; core: CoreDataBuilder } | null;
+    const pending = this.pending as { species: string; core: CoreDataBuilder; sum: FingerprintSum } | null;
     if (pending?.species !== species) return null;
-    const { core } = pending;
+    const { core, sum } = pending;
     this.pending = null;
-    return { source: this.path.split('/').pop()!, data: core.genes, rows: core.rows };
+    return { source: this.path.split('/').pop()!, data: core.genes, rows: core.rows, fingerprint: sum.fingerprint };
   }
 
   async close(): Promise<void> {

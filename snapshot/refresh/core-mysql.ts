@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Connection } from 'mysql2';
 import { RefreshError } from './errors.ts';
 import { CoreDataBuilder, type CoreSource, type SpeciesCore } from './core-data.ts';
+import { CORE_TEXT_SQL, valueSql, type Fingerprint } from './input-hash.ts';
 import { classifyMysqlError, connectTo, parseMysqlUrl, query, quoteId, streamQuery } from './mysql-source.ts';
 
 const CORE_PATTERN = /^([a-z0-9_]+?)_core_(\d+)_(\w+)$/;
@@ -46,6 +47,19 @@ const BIOTYPES_SQL = (db: string) => `SELECT name, biotype_group FROM ${quoteId(
 const SYNONYMS_SQL = (db: string) => `SELECT s.xref_id, s.synonym FROM ${quoteId(db)}.external_synonym s
   WHERE s.xref_id IN (SELECT display_xref_id FROM ${quoteId(db)}.gene WHERE is_current = 1)`;
 const GENES_SQL = (db: string) => `SELECT stable_id, biotype, display_xref_id FROM ${quoteId(db)}.gene WHERE is_current = 1 AND stable_id IS NOT NULL`;
+
+/**
+ * The fingerprint of what those three reads return (input-hash.ts), summed by the server: the
+ * same rows, counted and their values added, in one statement.
+ */
+const FINGERPRINT_SQL = (db: string) => {
+  const d = quoteId(db);
+  return [
+    `SELECT COUNT(*), SUM(${valueSql(CORE_TEXT_SQL.biotype)}) FROM ${d}.biotype WHERE object_type = 'gene'`,
+    `SELECT COUNT(*), SUM(${valueSql(CORE_TEXT_SQL.gene)}) FROM ${d}.gene WHERE is_current = 1 AND stable_id IS NOT NULL`,
+    `SELECT COUNT(*), SUM(${valueSql(CORE_TEXT_SQL.synonym)}) FROM ${d}.external_synonym WHERE xref_id IN (SELECT display_xref_id FROM ${d}.gene WHERE is_current = 1)`,
+  ].join(' UNION ALL ');
+};
 
 export interface MysqlCoreOptions {
   url: string;
@@ -99,12 +113,34 @@ export class MysqlCoreSource implements CoreSource {
     return this.options.pinned?.get(species) ?? chooseCoreDatabase(this.databases, species, this.options.release);
   }
 
-  async lookup(species: string): Promise<SpeciesCore | null> {
+  /** The database to read, or null; a pinned one that does not exist is an error. */
+  private databaseFor(species: string): string | null {
     const database = this.databaseOf(species);
-    if (!database) return null;
-    if (this.options.pinned?.has(species) && !this.databases.includes(database)) {
+    if (database && this.options.pinned?.has(species) && !this.databases.includes(database)) {
       throw new RefreshError('core-failed', `--core-db ${species}=${database}: no such database on ${this.where}`);
     }
+    return database;
+  }
+
+  async fingerprint(species: string): Promise<{ source: string; fingerprint: Fingerprint } | null> {
+    const database = this.databaseFor(species);
+    if (!database) return null;
+    let count = 0;
+    let sum = 0n;
+    try {
+      for (const [n, s] of await query(this.connection, { sql: FINGERPRINT_SQL(database), rowsAsArray: true })) {
+        count += Number(n);
+        sum += BigInt(String(s ?? 0));
+      }
+    } catch (error) {
+      throw coreError(error, 'stream', `${this.where}/${database}`);
+    }
+    return { source: database, fingerprint: { count, sum } };
+  }
+
+  async lookup(species: string): Promise<SpeciesCore | null> {
+    const database = this.databaseFor(species);
+    if (!database) return null;
     const core = new CoreDataBuilder();
     try {
       const groups = new Map<string, string | null>();
@@ -122,7 +158,7 @@ export class MysqlCoreSource implements CoreSource {
     } catch (error) {
       throw coreError(error, 'stream', `${this.where}/${database}`);
     }
-    return { source: database, data: core.genes, rows: core.rows };
+    return { source: database, data: core.genes, rows: core.rows, fingerprint: null };
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,15 @@
 /**
  * Rows from Ensembl's MySQL: connect, find the newest database holding gene_autocomplete,
- * and stream its rows ordered by species through the table's (species, display_label) index,
- * one species at a time, with backpressure so memory holds at most a few species.
+ * fingerprint each species on the server (without sending its rows), and stream the rows of
+ * the species to build, ordered by species through the table's (species, display_label)
+ * index, one species at a time, with backpressure so memory holds at most a few species.
  */
 import mysql, { type Connection, type QueryOptions } from 'mysql2';
 import type { Readable } from 'node:stream';
 import { RefreshError } from './errors.ts';
 import type { SnapshotSource } from '../format.ts';
-import type { RowSource, SpeciesRows } from './rows.ts';
+import { FingerprintSum, ROW_TEXT_SQL, valueSql } from './input-hash.ts';
+import type { RowSource, SpeciesRows, SpeciesSummary } from './rows.ts';
 
 export const DEFAULT_MYSQL_URL = 'mysql://anonymous@ensembldb.ensembl.org:3306/';
 
@@ -173,28 +175,26 @@ export interface MysqlSourceOptions {
 export class MysqlSource implements RowSource {
   readonly source: SnapshotSource;
   readonly speciesTotal: number;
+  readonly speciesList: readonly string[];
   rowsRead = 0;
   /** The server's id for our connection (what `KILL` takes). */
   readonly threadId: number | null;
   private readonly connection: Connection;
   private readonly where: string;
-  private readonly sql: string;
-  private readonly values: string[];
+  private readonly table: string;
+  private readonly hint: string;
+  /** The species kept, as the table spells them, or null for all. */
+  private readonly kept: string[] | null;
   private stream: Readable | null = null;
 
-  private constructor(init: {
-    connection: Connection;
-    where: string;
-    database: string;
-    species: string[];
-    sql: string;
-    values: string[];
-  }) {
+  private constructor(init: { connection: Connection; where: string; database: string; species: string[]; table: string; hint: string; kept: string[] | null }) {
     this.connection = init.connection;
     this.where = init.where;
-    this.sql = init.sql;
-    this.values = init.values;
+    this.table = init.table;
+    this.hint = init.hint;
+    this.kept = init.kept;
     this.speciesTotal = init.species.length;
+    this.speciesList = [...new Set(init.species.map((s) => s.toLowerCase()))];
     this.threadId = init.connection.threadId;
     this.source = { kind: 'mysql', database: init.database, release: releaseOf(init.database) };
   }
@@ -230,19 +230,52 @@ export class MysqlSource implements RowSource {
 
       const index = await speciesIndex(connection, database);
       const hint = index ? ` FORCE INDEX (${quoteId(index)})` : '';
-      const filtered = options.speciesFilter !== undefined;
-      const where_ = filtered ? (species.length ? `species IN (${species.map(() => '?').join(', ')})` : 'FALSE') : 'species IS NOT NULL';
-      const sql = `SELECT species, stable_id, display_label, location FROM ${table}${hint} WHERE ${where_} ORDER BY species`;
-      return new MysqlSource({ connection, where, database, species, sql, values: filtered ? species : [] });
+      return new MysqlSource({ connection, where, database, species, table, hint, kept: options.speciesFilter ? species : null });
     } catch (error) {
       connection.destroy();
       throw classifyMysqlError(error, 'query', where);
     }
   }
 
+  /** A WHERE condition for the kept species, or for `names` of them. */
+  private whereSpecies(names?: readonly string[]): { sql: string; values: string[] } {
+    const list = names ?? this.kept;
+    if (!list) return { sql: 'species IS NOT NULL', values: [] };
+    return list.length ? { sql: `species IN (${list.map(() => '?').join(', ')})`, values: [...list] } : { sql: 'FALSE', values: [] };
+  }
+
+  /**
+   * One scan on the server: per species (or per species of `only`), its row count and the sum
+   * of its rows' values (input-hash.ts), grouped by the table's collation and merged here by
+   * lower-case name, as the stream groups them.
+   */
+  async summarize(only?: readonly string[]): Promise<Map<string, SpeciesSummary>> {
+    const { sql: condition, values } = this.whereSpecies(only);
+    const summaries = new Map<string, { names: string[]; sum: FingerprintSum }>();
+    try {
+      const rows = await query(
+        this.connection,
+        { sql: `SELECT species, COUNT(*), SUM(${valueSql(ROW_TEXT_SQL)}) FROM ${this.table} WHERE ${condition} GROUP BY species`, rowsAsArray: true },
+        values,
+      );
+      for (const [name, count, sum] of rows) {
+        const species = String(name).toLowerCase();
+        let summary = summaries.get(species);
+        if (!summary) summaries.set(species, (summary = { names: [], sum: new FingerprintSum() }));
+        summary.names.push(String(name));
+        summary.sum.addAll({ count: Number(count), sum: BigInt(String(sum ?? 0)) });
+      }
+    } catch (error) {
+      throw classifyMysqlError(error, 'query', this.where);
+    }
+    return new Map([...summaries].map(([species, { names, sum }]) => [species, { names, fingerprint: sum.fingerprint }]));
+  }
+
   /** Streams the rows as species groups; `maxQueued` groups wait at most before the socket pauses. */
-  groups(maxQueued = 1): AsyncIterable<SpeciesRows> {
-    const stream = streamQuery(this.connection, this.sql, this.values);
+  groups(maxQueued = 1, only?: readonly string[]): AsyncIterable<SpeciesRows> {
+    const { sql: condition, values } = this.whereSpecies(only);
+    const sql = `SELECT species, stable_id, display_label, location FROM ${this.table}${this.hint} WHERE ${condition} ORDER BY species`;
+    const stream = streamQuery(this.connection, sql, values);
     this.stream = stream;
     return groupStream(stream, maxQueued, (n) => (this.rowsRead += n), (error) => classifyMysqlError(error, 'stream', this.where));
   }
@@ -323,7 +356,8 @@ async function speciesIndex(connection: Connection, database: string): Promise<s
 /**
  * Groups an object-mode stream of `[species, stable_id, display_label, location]` arrays,
  * ordered by species, without an await per row. Pauses the stream while `maxQueued` finished
- * groups wait for the consumer.
+ * groups wait for the consumer. The groups carry no fingerprint: the server computes it
+ * (summarize).
  */
 export async function* groupStream(
   stream: Readable,
@@ -360,7 +394,7 @@ export async function* groupStream(
         return;
       }
       seen.add(species);
-      current = { species, rows: [] };
+      current = { species, rows: [], fingerprint: null };
     }
     current.rows.push({
       stableId: row[1] == null ? '' : String(row[1]),

@@ -1,25 +1,26 @@
 /**
- * One snapshot refresh, start to finish: read the current snapshot, stream rows one species at
- * a time with its core data, encode on worker threads, upload and verify each species' objects
- * under a new version, apply the shrink guard, write the manifest, swap the pointer
- * (compare-and-swap), prune.
+ * One snapshot refresh, start to finish: read the current snapshot, compare each species'
+ * fingerprints (computed by the source, without reading the rows) with what it was published
+ * from, stream the rows of the others one species at a time with their core data, encode on
+ * worker threads, upload and verify each species' objects under a new version, apply the
+ * shrink guard, write the manifest, swap the pointer (compare-and-swap), prune.
  *
  * Whatever fails before the pointer swap (source, storage, guard, Ctrl-C) leaves the pointer
  * untouched; the error is a RefreshError whose kind decides the exit code (errors.ts).
  */
 import { EncodePool } from './encode-pool.ts';
-import type { CoreSource } from './core-data.ts';
+import type { CoreSource, SpeciesCore } from './core-data.ts';
 import type { EncodedSpecies } from './encode.ts';
 import { errorMessage, RefreshError } from './errors.ts';
 import { assertRoot, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
 import type { XzDecoder } from '../unxz.ts';
-import { inputHash } from './input-hash.ts';
+import { inputHash, sameFingerprint, unsettledHash, type Fingerprint } from './input-hash.ts';
 import { isUsableRow } from './species-model.ts';
 import { nodeXzDecoder } from './xz-node.ts';
 import { checkShrink, type GuardVerdict } from './guard.ts';
 import { pruneVersions, type PruneResult } from './prune.ts';
 import { Publication, readCurrent, type CurrentSnapshot } from './publish.ts';
-import type { RowSource } from './rows.ts';
+import type { RowSource, SpeciesSummary } from './rows.ts';
 import { toJob } from './species-job.ts';
 import { PreconditionFailedError, StorageError, type ObjectStore, type PutOptions, type StoredObject } from './store.ts';
 
@@ -27,7 +28,8 @@ export interface SpeciesReport {
   species: string;
   labels: number;
   rows: number;
-  skipped: number;
+  /** Rows skipped for a NULL or blank label or stable ID; null when the rows were not read (unchanged). */
+  skipped: number | null;
   /** Where its synonyms and biotypes came from, null for labels only. */
   core: string | null;
   /** Size of all its objects (xz), and of those this refresh uploaded. */
@@ -46,6 +48,9 @@ export interface Totals {
   reused: number;
   labels: number;
   rows: number;
+  /** Rows the source sent (an unchanged species, recognised by its fingerprints, sends none). */
+  rows_read: number;
+  /** Rows skipped among those read. */
   skipped: number;
   bytes: number;
   uploaded_bytes: number;
@@ -64,7 +69,7 @@ export interface SpeciesEvent {
 export interface RefreshEvents {
   start?(info: { source: SnapshotSource; store: string | null; version: string; current: string | null; total: number | null }): void;
   species?(event: SpeciesEvent): void;
-  phase?(phase: 'guard' | 'commit' | 'prune', detail: string): void;
+  phase?(phase: 'compare' | 'guard' | 'commit' | 'prune', detail: string): void;
   warn?(message: string): void;
 }
 
@@ -153,14 +158,45 @@ async function knownObjects(store: ObjectStore, species: string, entry: SpeciesE
 
 let xz: XzDecoder | null = null;
 
-/** A species' core data; any failure is a core failure (exit code 15), whatever raised it. */
-async function lookupCore(core: CoreSource, species: string) {
+/** Any failure of a core source is a core failure (exit code 15), whatever raised it. */
+async function fromCore<T>(core: CoreSource, species: string, read: () => Promise<T>): Promise<T> {
   try {
-    return await core.lookup(species);
+    return await read();
   } catch (error) {
     if (error instanceof RefreshError) throw error;
     throw new RefreshError('core-failed', `core data for ${species} from ${core.description}: ${errorMessage(error)}`, { cause: error });
   }
+}
+
+type CoreFingerprint = { source: string; fingerprint: Fingerprint };
+
+/**
+ * The core fingerprints of `species` (null: no core data), one at a time over the core
+ * source's connection; a species is absent when its core data cannot be fingerprinted unread.
+ */
+async function coreFingerprints(core: CoreSource | null, species: readonly string[], checkAbort: () => void): Promise<Map<string, CoreFingerprint | null>> {
+  const out = new Map<string, CoreFingerprint | null>();
+  for (const name of species) {
+    checkAbort();
+    if (!core) out.set(name, null);
+    else if (core.fingerprint) out.set(name, await fromCore(core, name, () => core.fingerprint!(name)));
+  }
+  return out;
+}
+
+/**
+ * A species' core data with the fingerprint of what was read: the source's own (a TSV), or
+ * the source's fingerprint taken before and after the read (MySQL); `settled` is false when
+ * those differ, that is when the core data changed while it was read.
+ */
+async function readCore(core: CoreSource, species: string, known: ReadonlyMap<string, CoreFingerprint | null>) {
+  const before = core.fingerprint && !known.has(species) ? await fromCore(core, species, () => core.fingerprint!(species)) : known.get(species);
+  const data: SpeciesCore | null = await fromCore(core, species, () => core.lookup(species));
+  if (data?.fingerprint) return { core: data, fingerprint: data.fingerprint, settled: true };
+  if (!core.fingerprint) return { core: data, fingerprint: null, settled: data === null };
+  const after = await fromCore(core, species, () => core.fingerprint!(species));
+  const settled = (data === null) === (after === null) && sameFingerprint(before?.fingerprint, after?.fingerprint);
+  return { core: data, fingerprint: after?.fingerprint ?? null, settled };
 }
 
 export async function refresh(options: RefreshOptions): Promise<RefreshSummary> {
@@ -221,7 +257,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     let failure: unknown = null;
     const limit = Math.max(1, jobs) + 1;
 
-    const record = (entry: SpeciesEntry, species: string, skipped: number, uploaded: number, reused: boolean) => {
+    const record = (entry: SpeciesEntry, species: string, skipped: number | null, uploaded: number, reused: boolean) => {
       const report: SpeciesReport = {
         species,
         labels: entry.labels,
@@ -235,7 +271,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
       };
       bytesWritten += uploaded;
       reports.push(report);
-      if (entry.labels === 0) warn(`${species}: no usable labels (${skipped} rows skipped)`);
+      if (entry.labels === 0) warn(`${species}: no usable labels${skipped === null ? '' : ` (${skipped} rows skipped)`}`);
       events.species?.({ species: report, done: reports.length, total: source!.speciesTotal, rowsRead: source!.rowsRead, bytesWritten });
     };
 
@@ -246,37 +282,83 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
       record(entry, species, encoded.skipped, encoded.objects.reduce((n, o) => n + (o.bytes?.byteLength ?? 0), 0), false);
     };
 
+    const previousOf = (species: string) => (current && Object.hasOwn(current.manifest.species, species) ? current.manifest.species[species]! : null);
+    const reuse = (species: string, previous: SpeciesEntry, coreSource: string | null, skipped: number | null) => {
+      // Same rows and core data as published: the same objects; only where core data came from may differ.
+      const entry = { ...previous, core: coreSource === null ? null : { source: coreSource } };
+      publication.reuseSpecies(species, entry);
+      record(entry, species, skipped, 0, true);
+    };
+    const warned = new Set<string>();
+    const production = (species: string, rows: number) => {
+      if (SPECIES_PATTERN.test(species)) return true;
+      if (!warned.has(species)) warn(`species "${species}" skipped: not a production name ([a-z0-9_]+); ${rows} rows`);
+      warned.add(species);
+      return false;
+    };
+
+    // Rows fingerprinted by the source (MySQL) before they are read, and the core fingerprints
+    // known by then; species built from rows read, to check against the source afterwards.
+    let summaries: Map<string, SpeciesSummary> | null = null;
+    const coreBefore = new Map<string, CoreFingerprint | null>();
+    const built: string[] = [];
     try {
-      for await (const group of source.groups(1)) {
+      let only: string[] | undefined;
+      if (source.summarize) {
+        // Fingerprints computed where the data lives: a species whose input hashes as published
+        // is reused without reading its rows or core data; only the others are streamed.
+        const candidates = current && (!core || core.fingerprint) ? (source.speciesList ?? []).filter((species) => previousOf(species) !== null) : [];
+        events.phase?.('compare', `fingerprinting ${source.speciesTotal ?? 'the'} species${candidates.length && core ? ` and the core data of ${candidates.length}` : ''} on the server`);
+        const [rows, cores] = await Promise.all([source.summarize(), coreFingerprints(core, candidates, checkAbort)]);
         checkAbort();
-        if (failure) throw failure;
-        if (!SPECIES_PATTERN.test(group.species)) {
-          warn(`species "${group.species}" skipped: not a production name ([a-z0-9_]+); ${group.rows.length} rows`);
-          continue;
+        summaries = rows;
+        only = [];
+        let unchanged = 0;
+        for (const [species, summary] of [...summaries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          if (!production(species, summary.fingerprint.count)) continue;
+          const previous = previousOf(species);
+          const coreNow = cores.get(species);
+          if (coreNow !== undefined) coreBefore.set(species, coreNow);
+          if (previous && coreNow !== undefined && inputHash(species, summary.fingerprint, coreNow?.fingerprint ?? null) === previous.input_hash) {
+            reuse(species, previous, coreNow?.source ?? null, null);
+            unchanged++;
+          } else only.push(...summary.names);
         }
-        const speciesCore = core ? await lookupCore(core, group.species) : null;
-        checkAbort();
-        const hash = inputHash(group.species, group.rows, speciesCore?.data ?? null);
-        const previous = current && Object.hasOwn(current.manifest.species, group.species) ? current.manifest.species[group.species]! : null;
-        if (previous?.input_hash === hash) {
-          // Same rows and core data as published: the same objects; only where core data came from may differ.
-          const entry = { ...previous, core: speciesCore && { source: speciesCore.source } };
-          publication.reuseSpecies(group.species, entry);
-          record(entry, group.species, group.rows.filter((r) => !isUsableRow(r)).length, 0, true);
-          continue;
+        events.phase?.('compare', `${unchanged} species unchanged, ${summaries.size - unchanged - warned.size} to read`);
+        if (unchanged === 0) only = undefined; // all of them: no list
+      }
+
+      if (!only || only.length) {
+        for await (const group of source.groups(1, only)) {
+          checkAbort();
+          if (failure) throw failure;
+          if (!production(group.species, group.rows.length)) continue;
+          const species = group.species;
+          const read = core ? await readCore(core, species, coreBefore) : { core: null, fingerprint: null, settled: true };
+          checkAbort();
+          const rowsFingerprint = group.fingerprint ?? summaries?.get(species)?.fingerprint ?? null;
+          const hash = read.settled && rowsFingerprint ? inputHash(species, rowsFingerprint, read.fingerprint) : unsettledHash(species);
+          if (!rowsFingerprint) warn(`${species}: its rows appeared after they were fingerprinted; published, and to be rebuilt by the next refresh`);
+          if (!read.settled) warn(`${species}: its core data changed while it was read; published, and to be rebuilt by the next refresh`);
+          const previous = previousOf(species);
+          if (previous?.input_hash === hash) {
+            reuse(species, previous, read.core?.source ?? null, group.rows.filter((r) => !isUsableRow(r)).length);
+            continue;
+          }
+          if (!group.fingerprint && rowsFingerprint) built.push(species);
+          const known = previous && options.store ? await knownObjects(options.store, species, previous) : undefined;
+          const task = encodeAndPut(species, toJob(species, group.rows, read.core, { version: publication.version, known, preset, verify: true }), hash);
+          const tracked = task.then(
+            () => void inflight.delete(tracked),
+            (error) => {
+              inflight.delete(tracked);
+              failure ??= error;
+            },
+          );
+          inflight.add(tracked);
+          while (inflight.size >= limit && !failure) await Promise.race(inflight);
+          if (failure) throw failure;
         }
-        const known = previous && options.store ? await knownObjects(options.store, group.species, previous) : undefined;
-        const task = encodeAndPut(group.species, toJob(group.species, group.rows, speciesCore, { version: publication.version, known, preset, verify: true }), hash);
-        const tracked = task.then(
-          () => void inflight.delete(tracked),
-          (error) => {
-            inflight.delete(tracked);
-            failure ??= error;
-          },
-        );
-        inflight.add(tracked);
-        while (inflight.size >= limit && !failure) await Promise.race(inflight);
-        if (failure) throw failure;
       }
     } catch (error) {
       if (signal?.aborted) throw toRefreshError(error, true);
@@ -286,17 +368,34 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     await Promise.all(inflight);
     if (failure) throw failure;
     checkAbort();
+
+    // Rows fingerprinted before they were read must fingerprint the same now: else they
+    // changed meanwhile, and what was built is not what the fingerprint says.
+    if (built.length && summaries && source.summarize) {
+      events.phase?.('compare', `checking the rows of ${built.length} species read against their fingerprints`);
+      let after: Map<string, SpeciesSummary>;
+      try {
+        after = await source.summarize(built.flatMap((species) => summaries!.get(species)!.names));
+      } catch (error) {
+        throw error instanceof RefreshError ? error : new RefreshError('source-failed', `reading rows failed: ${errorMessage(error)}`, { cause: error });
+      }
+      for (const species of built) {
+        if (sameFingerprint(after.get(species)?.fingerprint, summaries.get(species)!.fingerprint)) continue;
+        publication.species[species]!.input_hash = unsettledHash(species);
+        warn(`${species}: its rows changed while they were read; published, and to be rebuilt by the next refresh`);
+      }
+    }
     await source.close();
     await core?.close();
 
     reports.sort((a, b) => (a.species < b.species ? -1 : a.species > b.species ? 1 : 0));
-    const totals: Totals = { species: reports.length, with_core: 0, reused: 0, labels: 0, rows: 0, skipped: 0, bytes: 0, uploaded_bytes: 0, json_bytes: 0 };
+    const totals: Totals = { species: reports.length, with_core: 0, reused: 0, labels: 0, rows: 0, rows_read: source.rowsRead, skipped: 0, bytes: 0, uploaded_bytes: 0, json_bytes: 0 };
     for (const r of reports) {
       if (r.core) totals.with_core++;
       if (r.reused) totals.reused++;
       totals.labels += r.labels;
       totals.rows += r.rows;
-      totals.skipped += r.skipped;
+      totals.skipped += r.skipped ?? 0;
       totals.bytes += r.bytes;
       totals.uploaded_bytes += r.uploaded_bytes;
       totals.json_bytes += r.json_bytes;

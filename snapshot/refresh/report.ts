@@ -29,7 +29,7 @@ export function summaryTable(summary: RefreshSummary): string {
     r.species,
     formatCount(r.labels),
     formatCount(r.rows),
-    formatCount(r.skipped),
+    r.skipped === null ? '-' : formatCount(r.skipped),
     r.core ?? '-',
     formatCount(r.bytes),
     formatCount(r.uploaded_bytes),
@@ -66,6 +66,7 @@ export function summaryLines(summary: RefreshSummary): string[] {
     lines.push(`published ${summary.version} to ${summary.store}: ${t.species} species, ${formatCount(t.labels)} labels, ${formatBytes(t.bytes)} from ${src}`);
   }
   lines.push(`core data: ${t.with_core} species with synonyms and biotypes, ${t.species - t.with_core} with labels only; uploaded ${formatBytes(t.uploaded_bytes)}`);
+  lines.push(`${t.reused} species unchanged (published as they were); ${formatCount(t.rows_read)} of ${formatCount(t.rows)} rows read`);
   if (summary.guard.before) {
     const b = summary.guard.before;
     lines.push(`guard: ${b.species} -> ${t.species} species, ${formatCount(b.labels)} -> ${formatCount(t.labels)} labels (max shrink ${summary.guard.maxShrink * 100} %)${summary.forced ? ', refused but forced' : ''}`);

@@ -2,6 +2,7 @@
  * Row sources for the builder and the grouping step that turns one ordered row stream into
  * one species at a time, so memory holds a single species whatever the table size.
  */
+import { FingerprintSum, rowText, textValue, type Fingerprint } from './input-hash.ts';
 import type { GeneRow } from './species-model.ts';
 import { readTsvRecords } from './tsv.ts';
 import type { SnapshotSource } from '../format.ts';
@@ -13,32 +14,45 @@ export interface SpeciesRow extends GeneRow {
 export interface SpeciesRows {
   species: string;
   rows: GeneRow[];
+  /** The fingerprint of exactly these rows (input-hash.ts), or null when the source computes it on its side (summarize). */
+  fingerprint: Fingerprint | null;
+}
+
+/** What the source says of a species without reading its rows. */
+export interface SpeciesSummary {
+  /** The species as the source spells it (several spellings if they differ only in case). */
+  names: string[];
+  /** The fingerprint of the species' rows (input-hash.ts). */
+  fingerprint: Fingerprint;
 }
 
 /**
  * Groups rows ordered by species, read in batches (a parsed chunk, a network packet), so
- * that no row costs an await. `keep` drops species before they are gathered. Throws if a
- * species reappears after another began: the input must be ordered (the TSV export is).
+ * that no row costs an await, and fingerprints each species' rows. `keep` drops species before
+ * they are gathered. Throws if a species reappears after another began: the input must be
+ * ordered (the TSV export is).
  */
 export async function* groupBySpecies(
   batches: AsyncIterable<readonly SpeciesRow[]>,
   keep?: (species: string) => boolean,
 ): AsyncGenerator<SpeciesRows> {
-  let current = null as SpeciesRows | null;
+  let current = null as { species: string; rows: GeneRow[]; sum: FingerprintSum } | null;
+  const done = (c: NonNullable<typeof current>): SpeciesRows => ({ species: c.species, rows: c.rows, fingerprint: c.sum.fingerprint });
   const seen = new Set<string>();
   for await (const batch of batches) {
     for (const { species, stableId, label, location } of batch) {
       if (keep && !keep(species)) continue;
       if (current?.species !== species) {
-        if (current) yield current;
+        if (current) yield done(current);
         if (seen.has(species)) throw new Error(`rows are not ordered by species: ${species} appears twice`);
         seen.add(species);
-        current = { species, rows: [] };
+        current = { species, rows: [], sum: new FingerprintSum() };
       }
       current.rows.push({ stableId, label, location });
+      current.sum.add(textValue(rowText(stableId, label, location)));
     }
   }
-  if (current) yield current;
+  if (current) yield done(current);
 }
 
 /** Where a refresh reads its rows: MySQL (mysql-source.ts) or a TSV export (TsvSource). */
@@ -46,10 +60,21 @@ export interface RowSource {
   readonly source: SnapshotSource;
   /** Species the run will produce, when known in advance (progress), else null. */
   readonly speciesTotal: number | null;
+  /** Their lower-case names, when known in advance, else null. */
+  readonly speciesList: readonly string[] | null;
   /** Rows read so far (for rows/s). */
   readonly rowsRead: number;
-  /** The rows, one species at a time; at most `maxQueued` finished groups are held ahead. */
-  groups(maxQueued?: number): AsyncIterable<SpeciesRows>;
+  /**
+   * Each species' summary by its lower-case name (of all species, or of `only`, spelled as
+   * the source spells them), computed where the rows live without sending them (MySQL);
+   * absent when the source cannot (TSV).
+   */
+  summarize?(only?: readonly string[]): Promise<Map<string, SpeciesSummary>>;
+  /**
+   * The rows, one species at a time; at most `maxQueued` finished groups are held ahead.
+   * `only`: just these species, as the source spells them (SpeciesSummary.names).
+   */
+  groups(maxQueued?: number, only?: readonly string[]): AsyncIterable<SpeciesRows>;
   close(): Promise<void>;
 }
 
@@ -70,6 +95,7 @@ export function speciesMatcher(globs: readonly string[] | undefined): ((species:
 export class TsvSource implements RowSource {
   readonly source: SnapshotSource = { kind: 'tsv', database: null, release: null };
   readonly speciesTotal = null;
+  readonly speciesList = null;
   rowsRead = 0;
   private readonly path: string;
   private readonly filter: ((species: string) => boolean) | undefined;
@@ -79,8 +105,11 @@ export class TsvSource implements RowSource {
     this.filter = filter;
   }
 
-  groups(): AsyncIterable<SpeciesRows> {
-    return groupBySpecies(this.counted(), this.filter);
+  groups(_maxQueued?: number, only?: readonly string[]): AsyncIterable<SpeciesRows> {
+    const names = only && new Set(only);
+    const filter = this.filter;
+    const keep = names ? (species: string) => names.has(species) && (!filter || filter(species)) : filter;
+    return groupBySpecies(this.counted(), keep);
   }
 
   private async *counted(): AsyncGenerator<SpeciesRow[]> {

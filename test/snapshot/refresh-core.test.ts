@@ -110,13 +110,65 @@ describe('core databases', () => {
     }
   }, 120_000);
 
+  it('rebuilds a species when its core data changes, and only then; reads nothing when nothing changed', async () => {
+    const out = join(work, 'incremental');
+    const run = async () => {
+      const result = await runCli(refreshArgs(out, '--json'));
+      expect(result.code, result.stderr).toBe(EXIT.OK);
+      const summary = JSON.parse(result.stdout) as { totals: { reused: number; rows_read: number }; species: { species: string; reused: boolean }[] };
+      return { totals: summary.totals, rebuilt: summary.species.filter((s) => !s.reused).map((s) => s.species), stderr: result.stderr };
+    };
+    expect((await run()).rebuilt).toEqual(['homo_sapiens', 'mus_musculus']);
+    const same = await run();
+    expect(same).toMatchObject({ rebuilt: [], totals: { reused: 2, rows_read: 0 } });
+    expect(same.stderr).toMatch(/compare: 2 species unchanged, 0 to read/);
+
+    const core = `\`${CORE}\``;
+    const [[erbb2]] = await root.query<mysql.RowDataPacket[]>(`SELECT display_xref_id AS xref, biotype FROM ${core}.gene WHERE stable_id = 'ENSG00000141736'`);
+    const changes: [string, string, () => Promise<void>][] = [
+      ['a synonym added', `INSERT INTO ${core}.external_synonym (xref_id, synonym) VALUES (${Number(erbb2!.xref)}, 'ZZHER9')`, async () => {
+        const human = await (await published(out)).species('homo_sapiens');
+        expect((await human.search('ZZHER9')).suggestions[0]).toMatchObject({ label: 'ERBB2', match: { kind: 'synonym' } });
+      }],
+      ['a synonym removed', `DELETE FROM ${core}.external_synonym WHERE xref_id = ${Number(erbb2!.xref)} AND synonym = 'HER2'`, async () => {
+        const human = await (await published(out)).species('homo_sapiens');
+        expect((await human.search('HER2')).suggestions.filter((h) => h.match.kind === 'synonym' && h.match.text === 'HER2')).toEqual([]);
+      }],
+      ['a biotype', `UPDATE ${core}.gene SET biotype = 'lncRNA' WHERE stable_id = 'ENSG00000141736'`, async () => {
+        const human = await (await published(out)).species('homo_sapiens');
+        expect((await human.search('ERBB2')).suggestions[0]).toMatchObject({ label: 'ERBB2', biotype: 'lncRNA' });
+      }],
+      ['a biotype group', `UPDATE ${core}.biotype SET biotype_group = 'pseudogene' WHERE name = 'lncRNA' AND object_type = 'gene'`, async () => {}],
+      ['the display xref', `UPDATE ${core}.gene SET display_xref_id = NULL WHERE stable_id = 'ENSG00000141736'`, async () => {
+        const human = await (await published(out)).species('homo_sapiens');
+        expect((await human.search('ZZHER9')).total).toBe(0);
+      }],
+    ];
+    try {
+      for (const [what, sql, check] of changes) {
+        await root.query(sql);
+        const changed = await run();
+        expect(changed.rebuilt, what).toEqual(['homo_sapiens']);
+        expect(changed.stderr, what).toMatch(/compare: 1 species unchanged, 1 to read/);
+        await check();
+      }
+      expect((await run()).rebuilt).toEqual([]);
+    } finally {
+      await root.query(`UPDATE ${core}.gene SET biotype = ?, display_xref_id = ? WHERE stable_id = 'ENSG00000141736'`, [erbb2!.biotype, erbb2!.xref]);
+      await root.query(`UPDATE ${core}.biotype SET biotype_group = 'lnoncoding' WHERE name = 'lncRNA' AND object_type = 'gene'`);
+      await root.query(`DELETE FROM ${core}.external_synonym WHERE xref_id = ${Number(erbb2!.xref)} AND synonym = 'ZZHER9'`);
+      await root.query(`INSERT IGNORE INTO ${core}.external_synonym (xref_id, synonym) VALUES (${Number(erbb2!.xref)}, 'HER2')`);
+    }
+  }, 180_000);
+
   it('leaves the pointer untouched and exits 15 when the core query is killed while it runs', async () => {
     const out = join(work, 'killed');
     const first = await runCli(refreshArgs(out));
     expect(first.code, first.stderr).toBe(EXIT.OK);
     const before = await readFile(join(out, 'current.json'));
 
-    // Hold the core reads at the gene table (the synonyms query reads it too), then kill their connection there.
+    // Hold the core queries at the gene table (every one of them reads it), then kill their
+    // connection there. Nothing changed, so this is the core fingerprint the refresh compares.
     const locker = await connectRoot();
     try {
       await locker.query(`LOCK TABLES \`${CORE}\`.gene WRITE`);
@@ -125,7 +177,7 @@ describe('core databases', () => {
       for (let i = 0; i < 200 && thread === undefined; i++) {
         const [rows] = await root.query<mysql.RowDataPacket[]>(
           'SELECT id FROM information_schema.processlist WHERE info LIKE ? AND id <> CONNECTION_ID()',
-          [`SELECT s.xref_id, s.synonym FROM \`${CORE}\`.external_synonym%`],
+          [`%\`${CORE}\`.gene %`],
         );
         thread = rows[0]?.id;
         if (thread === undefined) await new Promise((r) => setTimeout(r, 100));

@@ -1,7 +1,8 @@
 /**
  * snapshot-refresh against the real MariaDB of this machine, as a subprocess: database
  * auto-detection, species filter, NULL labels, a connection killed mid-stream, access denied,
- * and the other source failures with their exit codes.
+ * and the other source failures with their exit codes; fingerprints computed by the server
+ * (the same as Node's), and incremental refreshes that read only the species that changed.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,9 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../snapshot/refresh/errors.ts';
 import { manifestSchema, pointerSchema, type SpeciesEntry } from '../../snapshot/format.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { MysqlSource } from '../../snapshot/refresh/mysql-source.ts';
+import { groupBySpecies, type SpeciesRow } from '../../snapshot/refresh/rows.ts';
+import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
 import { readSpecies } from '../support/read-snapshot.ts';
 import {
   MYSQL_HOST,
@@ -114,7 +117,7 @@ describe('refresh from MySQL', () => {
     // The summary table names every species with its size and ratio.
     expect(result.stderr).toMatch(/homo_sapiens\s+36,609\s+40,115\s+0\s+\S+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d.]+x/);
     expect(JSON.parse(result.stdout).totals.species).toBe(19);
-  });
+  }, 90_000);
 
   it('limits the snapshot to --species globs', async () => {
     const out = join(work, 'filtered');
@@ -156,9 +159,11 @@ describe('refresh from MySQL', () => {
     const before = await readFile(join(out, 'current.json'));
 
     // One encoder thread and the slowest xz keep the stream paused on backpressure, so the
-    // server is still sending when the first species is done.
+    // server is still sending when the first species read is done (human, unchanged, is
+    // published as it was before the stream starts).
     const cli = startCli(['--mysql', MYSQL_URL, '--database', PUBLIC_DB, '--out', out, '--jobs', '1', '--force']);
-    await cli.waitFor(/^\[1\/19\]/);
+    expect(await cli.waitFor(/^\[1\/19\]/)).toMatch(/^\[1\/19\] homo_sapiens:/);
+    await cli.waitFor(/^\[2\/19\]/);
     const [threads] = await root.query<mysql.RowDataPacket[]>(
       // Only this test's stream: other runs on the same server must not be touched.
       'SELECT id FROM information_schema.processlist WHERE info LIKE ? AND id <> CONNECTION_ID()',
@@ -210,4 +215,131 @@ describe('refresh from MySQL', () => {
     // None of these published anything.
     await expect(readFile(join(out, 'current.json'))).rejects.toThrow(/ENOENT/);
   });
+});
+
+describe('fingerprints on the server', () => {
+  const nodeFingerprints = async (rows: SpeciesRow[]) => {
+    const out = new Map<string, { count: number; sum: bigint }>();
+    for await (const group of groupBySpecies((async function* () {
+      yield rows;
+    })())) out.set(group.species, group.fingerprint!);
+    return out;
+  };
+  const serverFingerprints = async (db: string) => {
+    const source = await MysqlSource.open({ url: `${MYSQL_URL}${db}` });
+    try {
+      return new Map([...(await source.summarize())].map(([species, s]) => [species, s.fingerprint]));
+    } finally {
+      await source.close();
+    }
+  };
+
+  it('MariaDB sums the same row values as Node', async () => {
+    const node = await nodeFingerprints((await publicTuples()).map(([species, stableId, label, location]) => ({ species: species!, stableId, label, location })));
+    const server = await serverFingerprints(PUBLIC_DB);
+    expect(server.size).toBe(19);
+    expect(server).toEqual(node);
+  });
+
+  it('over NULLs, blanks, tabs and characters beyond ASCII, in a utf8mb4 table', async () => {
+    const db = uniqueName('snapshot_texts');
+    databases.push(db);
+    await createGeneDatabase(root, db);
+    // MyISAM keys are limited to 1000 bytes: utf8mb4 needs the species keys shorter.
+    await root.query(`ALTER TABLE \`${db}\`.gene_autocomplete DROP KEY i, DROP KEY i2, DROP KEY i3, CONVERT TO CHARACTER SET utf8mb4, ADD KEY i (species(100), display_label(100))`);
+    const rows: [string, string, string | null, string | null][] = [
+      ['danio_rerio', 'ENSDARG01', 'brca2', '5:1-100'],
+      ['danio_rerio', 'ENSDARG02', null, '5:200-300'],
+      ['danio_rerio', 'ENSDARG03', '', null],
+      ['danio_rerio', 'ENSDARG04', ' \t ', null],
+      ['danio_rerio', 'ENSDARG05', null, null],
+      ['danio_rerio', 'ENSDARG06', '\u00e9lan \u03b1-actin', '\u00a0'],
+      ['danio_rerio', 'ENSDARG07', '\u{1d53e}ene', null],
+      ['danio_rerio', 'ENSDARG07', '\u{1d53e}ene', null],
+      ['gallus_gallus', '', 'orphan', '1:1-2'],
+    ];
+    await insertRows(root, db, rows);
+    const server = await serverFingerprints(db);
+    expect(server.get('danio_rerio')!.count).toBe(8);
+    expect(server).toEqual(await nodeFingerprints(rows.map(([species, stableId, label, location]) => ({ species, stableId, label, location }))));
+  });
+});
+
+describe('incremental refresh from MySQL', () => {
+  const SPECIES = ['danio_rerio', 'gallus_gallus', 'saccharomyces_cerevisiae'];
+  const refreshOnce = async (db: string, out: string) => {
+    const result = await runCli(['--mysql', `${MYSQL_URL}${db}`, '--out', out, '--json', ...FAST_XZ]);
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    const summary = JSON.parse(result.stdout) as { totals: { reused: number; rows_read: number; rows: number }; species: { species: string; reused: boolean; rows: number; skipped: number | null }[] };
+    return { summary, stderr: result.stderr, rebuilt: summary.species.filter((s) => !s.reused).map((s) => s.species) };
+  };
+
+  it('reads and rebuilds only the species whose rows changed, whatever the change', async () => {
+    const db = uniqueName('snapshot_incr');
+    databases.push(db);
+    await createGeneDatabase(root, db);
+    await insertRows(root, db, await publicTuples((s) => SPECIES.includes(s)));
+    await insertRows(root, db, [['danio_rerio', 'ENSDARG99', null, null]]);
+    const out = join(work, 'incremental');
+    const first = await refreshOnce(db, out);
+    expect(first.rebuilt).toEqual(SPECIES);
+    const rows = first.summary.totals.rows;
+    expect(first.summary.totals.rows_read).toBe(rows);
+
+    const same = await refreshOnce(db, out);
+    expect(same.summary.totals).toMatchObject({ reused: 3, rows_read: 0, rows });
+    expect(same.stderr).toMatch(/compare: 3 species unchanged, 0 to read/);
+    // Rows not read are not counted as skipped either: unknown.
+    expect(same.summary.species.find((s) => s.species === 'danio_rerio')!.skipped).toBeNull();
+    expect(first.summary.species.find((s) => s.species === 'danio_rerio')!.skipped).toBe(1);
+
+    const table = `\`${db}\`.gene_autocomplete`;
+    const [[chicken]] = await root.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table} WHERE species = 'gallus_gallus'`);
+    const changes: [string, string][] = [
+      ['a label', `UPDATE ${table} SET display_label = 'BRCA2X' WHERE species = 'gallus_gallus' AND display_label = 'BRCA2'`],
+      ['a location', `UPDATE ${table} SET location = '1:1-2' WHERE species = 'gallus_gallus' AND display_label = 'TP53'`],
+      ['a stable ID', `UPDATE ${table} SET stable_id = 'ENSGALG99999999999' WHERE species = 'gallus_gallus' AND display_label = 'BRCA1'`],
+      ['a NULL location set', `UPDATE ${table} SET location = '' WHERE species = 'gallus_gallus' AND location IS NULL LIMIT 1`],
+      ['a row doubled', `INSERT INTO ${table} (species, stable_id, display_label, location, db) SELECT species, stable_id, display_label, location, db FROM ${table} WHERE species = 'gallus_gallus' AND display_label = 'EGFR'`],
+      ['a row removed', `DELETE FROM ${table} WHERE species = 'gallus_gallus' AND display_label = 'EGFR' LIMIT 1`],
+      ['a row added', `INSERT INTO ${table} (species, stable_id, display_label, location, db) VALUES ('gallus_gallus', 'ENSGALG99999999998', 'NEWGENE', NULL, 'core')`],
+    ];
+    let expectedRows = Number(chicken!.n);
+    for (const [what, sql] of changes) {
+      const [result] = await root.query<mysql.ResultSetHeader>(sql);
+      expect(result.affectedRows, what).toBe(1);
+      if (what === 'a row doubled' || what === 'a row added') expectedRows++;
+      if (what === 'a row removed') expectedRows--;
+      const changed = await refreshOnce(db, out);
+      expect(changed.rebuilt, what).toEqual(['gallus_gallus']);
+      expect(changed.summary.totals.rows_read, what).toBe(expectedRows);
+      expect(changed.stderr, what).toMatch(/compare: 2 species unchanged, 1 to read/);
+    }
+    const { manifest } = await readSnapshot(out);
+    const chickenNow = await readSpeciesIn(out, 'gallus_gallus', manifest.species.gallus_gallus!);
+    expect(chickenNow.labels).toContain('BRCA2X');
+    expect(chickenNow.labels).toContain('NEWGENE');
+    expect(chickenNow.stableIdsOf('BRCA1')).toBe('ENSGALG99999999999');
+    expect((await refreshOnce(db, out)).summary.totals).toMatchObject({ reused: 3, rows_read: 0 });
+  }, 120_000);
+
+  it('rebuilds a species whose rows changed while they were read, even when they change back', async () => {
+    const out = join(work, 'unsettled');
+    // One encoder thread and the slowest xz: species are done one by one while the rows stream.
+    const cli = startCli(['--mysql', `${MYSQL_URL}${PUBLIC_DB}`, '--out', out, '--jobs', '1']);
+    const line = await cli.waitFor(/^\[1\/19\] /);
+    const first = /^\[1\/19\] (\w+):/.exec(line)![1]!;
+    const table = `\`${PUBLIC_DB}\`.gene_autocomplete`;
+    // Waits for the stream's table lock, so it lands after the rows were read and before they are checked.
+    const [[row]] = await root.query<mysql.RowDataPacket[]>(`SELECT stable_id, display_label FROM ${table} WHERE species = ? AND display_label IS NOT NULL LIMIT 1`, [first]);
+    await root.query(`UPDATE ${table} SET display_label = ? WHERE species = ? AND stable_id = ?`, [`${row!.display_label}-moved`, first, row!.stable_id]);
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    expect(result.stderr).toContain(`warning: ${first}: its rows changed while they were read`);
+
+    await root.query(`UPDATE ${table} SET display_label = ? WHERE species = ? AND stable_id = ?`, [row!.display_label, first, row!.stable_id]);
+    const again = await refreshOnce(PUBLIC_DB, out);
+    expect(again.rebuilt).toEqual([first]);
+    expect(again.summary.totals.reused).toBe(18);
+  }, 180_000);
 });
