@@ -17,9 +17,23 @@ export const POINTER_KEY = 'current.json';
 export const keys = {
   pointer: POINTER_KEY,
   manifest: (version: string) => `v/${version}/manifest.json`,
-  /** `hash`: hex of the SHA-256 of the object's JSON, so equal content is one object across versions. */
+  /**
+   * `hash`: the first OBJECT_HASH_LENGTH hex digits of the SHA-256 of the object's JSON. It
+   * names the object (equal content is one object across versions) and checks it: a reader
+   * rejects an object whose decoded JSON hashes otherwise.
+   */
   object: (version: string, species: string, hash: string) => `v/${version}/${species}/${hash}.json.xz`,
 };
+
+/** The hash an object key names (keys.object). */
+export function hashOfKey(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1, -'.json.xz'.length);
+}
+
+/** The version an object key was first written under (keys.object). */
+export function versionOfKey(key: string): string {
+  return key.slice(2, key.indexOf('/', 2));
+}
 
 /** Versions sort by creation time as plain strings: `20261123T110503Z-7f3a`. */
 export const VERSION_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4,}$/;
@@ -27,9 +41,8 @@ export const SPECIES_PATTERN = /^[a-z0-9_]+$/;
 /** Hex digits of the JSON's SHA-256 that name an object. */
 export const OBJECT_HASH_LENGTH = 32;
 
-const OBJECT_KEY = /^v\/\d{8}T\d{6}Z-[0-9a-f]{4,}\/[a-z0-9_]+\/[0-9a-f]+\.json\.xz$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-const sha256Hex = z.string().regex(SHA256_HEX);
+const OBJECT_KEY = /^v\/\d{8}T\d{6}Z-[0-9a-f]{4,}\/[a-z0-9_]+\/[0-9a-f]{32}\.json\.xz$/;
+const HASH = /^[0-9a-f]{32}$/;
 const version = z.string().regex(VERSION_PATTERN);
 const count = z.number().int().nonnegative();
 
@@ -41,27 +54,17 @@ export const pointerSchema = z.object({
 });
 export type Pointer = z.infer<typeof pointerSchema>;
 
-/** Where an xz object lives and what the reader must find there. */
+/** Where an xz object lives and what the reader must find there (its key names its hash). */
 export const objectRefSchema = z.object({
   key: z.string().regex(OBJECT_KEY),
-  /** Size and SHA-256 of the .xz bytes: a reader rejects an object that differs. */
+  /** Size of the .xz bytes: a reader rejects an object of another size before decoding it. */
   bytes: z.number().int().positive(),
-  sha256: sha256Hex,
-  /** Size of the decompressed JSON, checked after decoding and used to budget memory. */
+  /** Size of the decompressed JSON: decoding stops past it; used to budget memory. */
   json_bytes: z.number().int().positive(),
 });
 export type ObjectRef = z.infer<typeof objectRefSchema>;
 
 const isCount = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
-
-/**
- * objectRefSchema's check without zod: a root is checked on a species' cold query, where
- * zod's first run costs milliseconds (the manifest, read once per isolate, keeps the schema).
- */
-function isObjectRef(value: unknown): value is ObjectRef {
-  const ref = value as Partial<ObjectRef> | null;
-  return typeof ref === 'object' && ref !== null && typeof ref.key === 'string' && OBJECT_KEY.test(ref.key) && isCount(ref.bytes) && typeof ref.sha256 === 'string' && SHA256_HEX.test(ref.sha256) && isCount(ref.json_bytes);
-}
 
 export const speciesEntrySchema = z.object({
   /** Distinct labels. */
@@ -96,17 +99,44 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /**
- * A species' root object: its chunks in key order, chunk i holding the keys from `first` (a
- * separator: the shortest prefix of its first key that sorts after the previous chunk's last
- * key; '' for chunk 0) up to the next chunk's `first`; and its typo objects, one per first
- * character (UTF-16 unit) of its names.
+ * One object a species root lists: [first, version, hash, bytes, json_bytes]. `first` is a
+ * chunk's separator or a typo object's first character; `version` indexes the root's
+ * `versions` (where the object was first written); the rest make its ObjectRef (rootRef).
+ */
+export type RootEntry = [first: string, version: number, hash: string, bytes: number, jsonBytes: number];
+
+/**
+ * A species' root object: its chunks in key order, chunk i holding the keys from its `first`
+ * (a separator: the shortest prefix of its first key that sorts after the previous chunk's
+ * last key; '' for chunk 0) up to the next chunk's; and its typo objects, one per first
+ * character (UTF-16 unit) of its names, in that character's order. Compact, because a cold
+ * query decodes it: a few dozen bytes per object.
  */
 export interface SpeciesRoot {
   format: typeof FORMAT_VERSION;
   species: string;
   labels: number;
-  chunks: { first: string; ref: ObjectRef }[];
-  typos: Record<string, ObjectRef>;
+  versions: string[];
+  chunks: RootEntry[];
+  typos: RootEntry[];
+}
+
+/** The reference of an object a root lists. */
+export function rootRef(root: SpeciesRoot, entry: RootEntry): ObjectRef {
+  return { key: keys.object(root.versions[entry[1]]!, root.species, entry[2]), bytes: entry[3], json_bytes: entry[4] };
+}
+
+/** The root's typo object for a first character, if it has one. */
+export function typoEntry(root: SpeciesRoot, first: string): RootEntry | undefined {
+  const typos = root.typos;
+  let lo = 0;
+  let hi = typos.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (typos[mid]![0] < first) lo = mid + 1;
+    else hi = mid;
+  }
+  return typos[lo]?.[0] === first ? typos[lo] : undefined;
 }
 
 /**
@@ -183,15 +213,30 @@ export function assertRoot(value: unknown, species: string): asserts value is Sp
   if (root.format !== FORMAT_VERSION) fail(what, `format ${root.format}, expected ${FORMAT_VERSION}`);
   if (root.species !== species) fail(what, `holds ${root.species}`);
   if (!Number.isInteger(root.labels)) fail(what, 'labels must be a count');
-  if (!Array.isArray(root.chunks) || root.chunks.length === 0) fail(what, 'chunks must be a non-empty list');
-  root.chunks.forEach((c, i) => {
-    if (typeof c?.first !== 'string' || !isObjectRef(c.ref)) fail(what, `chunk ${i} is malformed`);
-    if (i === 0 ? c.first !== '' : c.first <= root.chunks![i - 1]!.first) fail(what, 'chunks must start at "" and ascend');
-  });
-  if (typeof root.typos !== 'object' || root.typos === null) fail(what, 'typos must be an object');
-  for (const [first, ref] of Object.entries(root.typos)) {
-    if (first.length !== 1 || !isObjectRef(ref)) fail(what, `typo object ${JSON.stringify(first)} is malformed`);
-  }
+  const versions = root.versions;
+  if (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => typeof v === 'string' && VERSION_PATTERN.test(v))) fail(what, 'versions must be version names');
+  const entries = (list: unknown, name: string) => {
+    if (!Array.isArray(list)) fail(what, `${name} must be a list`);
+    list.forEach((e: unknown, i) => {
+      const ok =
+        Array.isArray(e) &&
+        e.length === 5 &&
+        typeof e[0] === 'string' &&
+        Number.isInteger(e[1]) &&
+        e[1] >= 0 &&
+        e[1] < versions.length &&
+        typeof e[2] === 'string' &&
+        HASH.test(e[2]) &&
+        isCount(e[3]) &&
+        isCount(e[4]);
+      if (!ok) fail(what, `${name} entry ${i} is malformed`);
+      if (i > 0 && e[0] <= list[i - 1][0]) fail(what, `${name} must ascend`);
+    });
+  };
+  entries(root.chunks, 'chunks');
+  if (root.chunks!.length === 0 || root.chunks![0]![0] !== '') fail(what, 'chunks must start at ""');
+  entries(root.typos, 'typos');
+  for (const e of root.typos!) if (e[0].length !== 1) fail(what, `typo object ${JSON.stringify(e[0])} is malformed`);
 }
 
 /** Checks a parsed typo object's shape; throws FormatError naming what is wrong (the lists themselves are checked as they are read). */

@@ -43,8 +43,12 @@ export class XzError extends Error {
 }
 
 export interface XzDecoder {
-  /** Decodes one complete .xz stream; throws XzError on corrupt or truncated input. */
-  decode(input: Uint8Array): Uint8Array;
+  /**
+   * Decodes one complete .xz stream; throws XzError on corrupt or truncated input, or, when
+   * `limit` is given, as soon as the output would exceed it (a corrupt or hostile object
+   * never grows past what its reference promises).
+   */
+  decode(input: Uint8Array, limit?: number): Uint8Array<ArrayBuffer>;
   /** Bytes of WASM linear memory: a high-water mark, since it never shrinks. */
   readonly memoryBytes: number;
 }
@@ -53,40 +57,54 @@ export interface XzDecoder {
 export function createXzDecoder(module: WebAssembly.Module): XzDecoder {
   const exports = new WebAssembly.Instance(module, {}).exports as unknown as XzExports;
 
-  function decode(input: Uint8Array): Uint8Array {
+  function decode(input: Uint8Array, limit = Number.POSITIVE_INFINITY): Uint8Array<ArrayBuffer> {
     const ctx = exports.create_context();
-    // Views are re-made after each call into WASM: memory.grow detaches the old buffer.
-    const words = () => new Uint32Array(exports.memory.buffer, ctx, 6);
-    const bytes = () => new Uint8Array(exports.memory.buffer);
+    // Views are re-made when memory.grow has replaced the buffer (it detaches the old one).
+    let buffer = exports.memory.buffer;
+    let words = new Uint32Array(buffer, ctx, 6);
+    let bytes = new Uint8Array(buffer);
+    const fresh = () => {
+      if (exports.memory.buffer === buffer) return;
+      buffer = exports.memory.buffer;
+      words = new Uint32Array(buffer, ctx, 6);
+      bytes = new Uint8Array(buffer);
+    };
     try {
-      const header = words();
-      const bufSize = header[BUF_SIZE]!;
-      const inBuf = header[IN_BUF]!;
-      const outBuf = header[OUT_BUF]!;
-      const chunks: Uint8Array[] = [];
+      const bufSize = words[BUF_SIZE]!;
+      const inBuf = words[IN_BUF]!;
+      const outBuf = words[OUT_BUF]!;
+      // With a limit the output has its size already (the reference says it): one buffer.
+      let out = new Uint8Array(Number.isFinite(limit) ? limit : bufSize);
       let total = 0;
       let offset = 0;
       let stalled = false;
       for (;;) {
-        const w = words();
-        if (w[IN_POS] === w[IN_SIZE]) {
+        if (words[IN_POS] === words[IN_SIZE]) {
           const next = input.subarray(offset, offset + bufSize);
-          bytes().set(next, inBuf);
+          bytes.set(next, inBuf);
           exports.supply_input(ctx, next.byteLength);
+          fresh();
           offset += next.byteLength;
         }
         const result = exports.get_next_output(ctx);
+        fresh();
         if (result !== XZ_OK && result !== XZ_STREAM_END) {
           throw new XzError(`xz: ${XZ_MESSAGES[result] ?? `decoder error ${result}`}`);
         }
-        const produced = words()[OUT_POS]!;
+        const produced = words[OUT_POS]!;
+        if (total + produced > limit) throw new XzError(`xz: decodes to more than ${limit} bytes`);
         if (produced > 0) {
-          chunks.push(bytes().slice(outBuf, outBuf + produced));
+          if (total + produced > out.byteLength) {
+            const grown = new Uint8Array(Math.max(2 * out.byteLength, total + produced));
+            grown.set(out.subarray(0, total));
+            out = grown;
+          }
+          out.set(bytes.subarray(outBuf, outBuf + produced), total);
           total += produced;
-          words()[OUT_POS] = 0;
+          words[OUT_POS] = 0;
         }
         if (result === XZ_STREAM_END) break;
-        const drained = offset >= input.byteLength && words()[IN_POS] === words()[IN_SIZE];
+        const drained = offset >= input.byteLength && words[IN_POS] === words[IN_SIZE];
         if (drained && produced === 0) {
           // One more empty call lets the decoder flush; a second without progress means the
           // stream ended early.
@@ -94,14 +112,7 @@ export function createXzDecoder(module: WebAssembly.Module): XzDecoder {
           stalled = true;
         }
       }
-      if (chunks.length === 1) return chunks[0]!;
-      const out = new Uint8Array(total);
-      let at = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, at);
-        at += chunk.byteLength;
-      }
-      return out;
+      return total === out.byteLength ? out : out.slice(0, total);
     } finally {
       exports.destroy_context(ctx);
     }

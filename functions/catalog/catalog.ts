@@ -10,10 +10,10 @@
  * species' last good version keeps answering meanwhile. Loads are not shared between requests:
  * in Workers a request that awaits another request's promise can be cancelled with it.
  */
-import { keys, manifestSchema, pointerSchema, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { hashOfKey, keys, OBJECT_HASH_LENGTH, manifestSchema, pointerSchema, rootRef, typoEntry, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
 import type { ChunkIndex } from '../name-index/chunk-index.ts';
-import { coveringChunks } from '../name-index/covering.ts';
+import { coveringRoot } from '../name-index/covering.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../name-index/search.ts';
 import { emptyTypoIndex, type TypoIndex } from '../name-index/typo-index.ts';
 import { ByteBudgetLru } from './lru.ts';
@@ -85,6 +85,9 @@ export interface CatalogHealth {
 }
 
 const decoder = new TextDecoder();
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** Object names hold the first 16 bytes of the SHA-256 (OBJECT_HASH_LENGTH hex digits). */
+const OBJECT_HASH_BYTES = OBJECT_HASH_LENGTH / 2;
 
 /** The typo index of a first character no name starts with. */
 const EMPTY_TYPOS = emptyTypoIndex();
@@ -200,13 +203,12 @@ export class SnapshotCatalog {
   /** A species of one version as the search reads it: its root, then chunks and typo index on demand. */
   private async view(species: string, entry: SpeciesEntry): Promise<SpeciesChunks> {
     const root = await this.load(entry.root, 'root', species);
-    const chunk = (i: number) => this.load(root.chunks[i]!.ref, 'chunk', species);
     return {
-      covering: (prefix) => coveringChunks(root.chunks, prefix),
-      chunk,
+      covering: (prefix) => coveringRoot(root, prefix),
+      chunk: (i) => this.load(rootRef(root, root.chunks[i]!), 'chunk', species),
       typos: async (first) => {
-        const ref = Object.hasOwn(root.typos, first) ? root.typos[first] : undefined;
-        return ref ? this.load(ref, 'typos', species, first) : EMPTY_TYPOS;
+        const entry = typoEntry(root, first);
+        return entry ? this.load(rootRef(root, entry), 'typos', species, first) : EMPTY_TYPOS;
       },
     };
   }
@@ -234,16 +236,17 @@ export class SnapshotCatalog {
     return loaded.value;
   }
 
-  /** The object's bytes, checked against its reference, decoded. */
+  /** The object's JSON: its size checked, decoded no further than its reference allows, its SHA-256 checked against its name. */
   private async fetchJson(ref: ObjectRef): Promise<Uint8Array> {
     const bytes = await this.source.get(ref.key);
     if (!bytes) throw new Error(`${ref.key} is missing`);
-    if (bytes.byteLength !== ref.bytes) throw new Error(`${ref.key} has ${bytes.byteLength} bytes, the manifest says ${ref.bytes}`);
-    const digest = await crypto.subtle.digest('SHA-256', bytes);
-    const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    if (sha256 !== ref.sha256) throw new Error(`${ref.key} fails its sha256 check`);
-    const json = this.xz.decode(bytes);
-    if (json.byteLength !== ref.json_bytes) throw new Error(`${ref.key} decodes to ${json.byteLength} bytes, the manifest says ${ref.json_bytes}`);
+    if (bytes.byteLength !== ref.bytes) throw new Error(`${ref.key} has ${bytes.byteLength} bytes, its reference says ${ref.bytes}`);
+    const json = this.xz.decode(bytes, ref.json_bytes);
+    if (json.byteLength !== ref.json_bytes) throw new Error(`${ref.key} decodes to ${json.byteLength} bytes, its reference says ${ref.json_bytes}`);
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', json));
+    let hex = '';
+    for (let i = 0; i < OBJECT_HASH_BYTES; i++) hex += HEX[digest[i]!];
+    if (hex !== hashOfKey(ref.key)) throw new Error(`${ref.key} fails its SHA-256 check`);
     return json;
   }
 

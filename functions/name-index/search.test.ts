@@ -100,7 +100,7 @@ beforeAll(() => {
   const typos = new Map(typoObjects(model).map((t) => [t.first, typoIndexOf(through(t), SPECIES, t.first)]));
   expect(chunks.length).toBeGreaterThan(20);
   species = {
-    covering: (prefix) => coveringChunks(built, prefix),
+    covering: (prefix) => coveringChunks(built.length, (i) => built[i]!.first, prefix),
     chunk: async (i) => chunks[i]!,
     typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
   };

@@ -1,6 +1,6 @@
 /**
  * Section 2, cold start in workerd: what the first query for a species costs in a fresh
- * isolate: R2 gets of its root and the objects the query needs, sha256 checks, unxz (WASM),
+ * isolate: R2 gets of its root and the objects the query needs, unxz (WASM), SHA-256 checks,
  * JSON parse, index build, the answer.
  *
  * Time is taken from outside (inside a Worker, clocks are coarse and, in production, stand
@@ -22,9 +22,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { typoIndexOf } from '../../functions/name-index/typo-index.ts';
-import { assertRoot } from '../../snapshot/format.ts';
+import { assertRoot, rootRef } from '../../snapshot/format.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
-import { coveringChunks } from '../../functions/name-index/covering.ts';
+import { coveringRoot } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { atMost, benchData, fmt, fmtBytes, HUMAN, loadSpecies, median, prng, quantile, ROOT, round, run, table, type BenchContext, type LoadedSpecies, type SpeciesObject, type Target } from './lib.ts';
 import { buildProductBundle, seedR2, startWorker, type Bundle } from './workerd.ts';
@@ -118,8 +118,8 @@ async function r2Gets(probe: Bundle, persist: string, keys: string[]): Promise<n
 
 /** The R2 keys a cold query for `q` reads first: the species' root and the first chunk covering it. */
 function coldKeys(loaded: LoadedSpecies, prefix: string, q: string): string[] {
-  const chunk = coveringChunks(loaded.root.chunks, rangePrefix(parseQuery(q)))[0]!;
-  return [loaded.entry.root.key, loaded.root.chunks[chunk]!.ref.key].map((k) => prefix + k);
+  const chunk = coveringRoot(loaded.root, rangePrefix(parseQuery(q)))[0]!;
+  return [loaded.entry.root.key, rootRef(loaded.root, loaded.root.chunks[chunk]!).key].map((k) => prefix + k);
 }
 
 async function warmUpMs(): Promise<number> {

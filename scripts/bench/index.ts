@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import type { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
-import { coveringChunks } from '../../functions/name-index/covering.ts';
+import { coveringRoot } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix, typoBudget, type ParsedQuery } from '../../functions/name-index/query.ts';
 import { rankIn } from '../../functions/name-index/search.ts';
 import { refGrank } from '../../functions/name-index/typo-index.ts';
@@ -106,7 +106,7 @@ type Impl = { name: 'search' | 'bsearch'; query(q: string): number };
 
 /** The loaded chunks a query's key range covers, as the search reads them. */
 function covering(root: SpeciesRoot, chunks: readonly ChunkIndex[], query: ParsedQuery): ChunkIndex[] {
-  return coveringChunks(root.chunks, rangePrefix(query)).map((i) => chunks[i]!);
+  return coveringRoot(root, rangePrefix(query)).map((i) => chunks[i]!);
 }
 
 function implementations(loaded: LoadedSpecies): Impl[] {

@@ -9,7 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keys, type Manifest, type Pointer, type SpeciesEntry } from '../../snapshot/format.ts';
+import { keys, rootRef, type Manifest, type Pointer, type SpeciesEntry } from '../../snapshot/format.ts';
 import { readTsv } from '../../snapshot/refresh/rows.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
@@ -269,8 +269,8 @@ export async function loadSpecies(snap: SnapshotFiles, species: string): Promise
   };
   const objects = [
     await object(entry.root.key, 'root'),
-    ...(await Promise.all(content.root.chunks.map((c) => object(c.ref.key, 'chunk')))),
-    ...(await Promise.all(Object.values(content.root.typos).map((r) => object(r.key, 'typos')))),
+    ...(await Promise.all(content.root.chunks.map((c) => object(rootRef(content.root, c).key, 'chunk')))),
+    ...(await Promise.all(content.root.typos.map((t) => object(rootRef(content.root, t).key, 'typos')))),
   ];
   return { ...content, species, entry, objects };
 }

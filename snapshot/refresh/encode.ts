@@ -1,9 +1,9 @@
 /**
  * A species model → its objects (chunks, then the root that lists them) as xz bytes with
- * their sizes and SHA-256, named by the SHA-256 of their JSON. Node only.
+ * their sizes, named by the SHA-256 of their JSON. Node only.
  */
 import { createHash } from 'node:crypto';
-import { FORMAT_VERSION, keys, OBJECT_HASH_LENGTH, type Chunk, type ObjectRef, type SpeciesRoot, type TypoObject } from '../format.ts';
+import { FORMAT_VERSION, hashOfKey, keys, OBJECT_HASH_LENGTH, versionOfKey, type Chunk, type ObjectRef, type RootEntry, type SpeciesRoot, type TypoObject } from '../format.ts';
 import type { XzDecoder } from '../unxz.ts';
 import { speciesChunks, typoObjects } from './chunks.ts';
 import type { SpeciesModel } from './species-model.ts';
@@ -50,7 +50,7 @@ export async function encodeObject(species: string, value: Chunk | SpeciesRoot |
     const back = options.verifyWith.decode(bytes);
     if (Buffer.compare(back, json) !== 0) throw new Error(`xz round trip of an object of ${species} does not give back its JSON`);
   }
-  return { ref: { key: keys.object(options.version, species, hash), bytes: bytes.byteLength, sha256: sha256Hex(bytes), json_bytes: json.byteLength }, bytes };
+  return { ref: { key: keys.object(options.version, species, hash), bytes: bytes.byteLength, json_bytes: json.byteLength }, bytes };
 }
 
 export async function encodeSpecies(model: SpeciesModel, core: { source: string } | null, options: EncodeOptions): Promise<EncodedSpecies> {
@@ -66,11 +66,18 @@ export async function encodeSpecies(model: SpeciesModel, core: { source: string 
     format: FORMAT_VERSION,
     species: model.species,
     labels: model.labels.length,
+    versions: [],
     chunks: [],
-    typos: {},
+    typos: [],
   };
-  for (const { first, chunk } of chunks) root.chunks.push({ first, ref: await encode(chunk) });
-  for (const typo of typos) root.typos[typo.first] = await encode(typo);
+  const entry = (first: string, ref: ObjectRef): RootEntry => {
+    const version = versionOfKey(ref.key);
+    if (!root.versions.includes(version)) root.versions.push(version);
+    return [first, root.versions.indexOf(version), hashOfKey(ref.key), ref.bytes, ref.json_bytes];
+  };
+  for (const { first, chunk } of chunks) root.chunks.push(entry(first, await encode(chunk)));
+  // In first-character order, as readers bisect them.
+  for (const typo of typos.sort((a, b) => (a.first < b.first ? -1 : 1))) root.typos.push(entry(typo.first, await encode(typo)));
   const rootObject = await encodeObject(model.species, root, options);
   objects.push(rootObject);
   return {

@@ -11,7 +11,7 @@
  * kept versions still use stay where they are. (A refresh in progress only refers to objects
  * of the snapshot it started from, which is the current version or the one before: kept.)
  */
-import { assertRoot, keys, manifestSchema, VERSION_PATTERN } from '../format.ts';
+import { assertRoot, keys, manifestSchema, rootRef, VERSION_PATTERN } from '../format.ts';
 import type { ObjectStore } from './store.ts';
 import { nodeXzDecoder } from './xz-node.ts';
 
@@ -100,8 +100,7 @@ async function liveObjects(store: ObjectStore, versions: string[]): Promise<Set<
       live.add(entry.root.key);
       const root: unknown = JSON.parse(new TextDecoder().decode(xz.decode(await read(entry.root.key))));
       assertRoot(root, species);
-      for (const chunk of root.chunks) live.add(chunk.ref.key);
-      for (const typo of Object.values(root.typos)) live.add(typo.key);
+      for (const e of [...root.chunks, ...root.typos]) live.add(rootRef(root, e).key);
     }
   }
   return live;

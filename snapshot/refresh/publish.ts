@@ -50,14 +50,14 @@ export interface PublishOptions {
   verify?: boolean;
 }
 
-/** Reads `key` back and checks it holds exactly `sha256` over `size` bytes. */
-export async function verifyObject(store: ObjectStore, key: string, sha256: string, size: number): Promise<void> {
+/** Reads `key` back and checks it holds exactly the bytes written. */
+export async function verifyObject(store: ObjectStore, key: string, written: Uint8Array): Promise<void> {
   const object = await store.get(key);
   if (!object) throw new StorageError('failed', `verification: ${store.description} lost ${key} right after writing it`);
-  if (object.body.byteLength !== size || sha256Hex(object.body) !== sha256) {
+  if (object.body.byteLength !== written.byteLength || sha256Hex(object.body) !== sha256Hex(written)) {
     throw new StorageError(
       'failed',
-      `verification: ${key} reads back as ${object.body.byteLength} bytes that differ from the ${size} bytes written`,
+      `verification: ${key} reads back as ${object.body.byteLength} bytes that differ from the ${written.byteLength} bytes written`,
     );
   }
 }
@@ -89,7 +89,7 @@ export class Publication {
       if (!bytes) continue;
       this.written.push(ref.key);
       await this.store.put(ref.key, bytes, { contentType: XZ_TYPE });
-      if (this.options.verify !== false) await verifyObject(this.store, ref.key, ref.sha256, ref.bytes);
+      if (this.options.verify !== false) await verifyObject(this.store, ref.key, bytes);
     }
     const refs = species.objects.map((o) => o.ref);
     const entry: SpeciesEntry = {
@@ -131,7 +131,7 @@ export class Publication {
     const body = encodeJson(manifest);
     this.written.push(manifestKey);
     await this.store.put(manifestKey, body, { contentType: JSON_TYPE });
-    if (this.options.verify !== false) await verifyObject(this.store, manifestKey, sha256Hex(body), body.byteLength);
+    if (this.options.verify !== false) await verifyObject(this.store, manifestKey, body);
     beforePointer?.();
     const pointer: Pointer = {
       format: FORMAT_VERSION,

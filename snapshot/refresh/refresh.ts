@@ -12,7 +12,7 @@ import { EncodePool } from './encode-pool.ts';
 import type { CoreSource, SpeciesCore } from './core-data.ts';
 import type { EncodedSpecies } from './encode.ts';
 import { errorMessage, RefreshError } from './errors.ts';
-import { assertRoot, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
+import { assertRoot, hashOfKey, rootRef, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
 import type { XzDecoder } from '../unxz.ts';
 import { inputHash, sameFingerprint, unsettledHash, type Fingerprint } from './input-hash.ts';
 import { isUsableRow } from './species-model.ts';
@@ -146,13 +146,12 @@ export function toRefreshError(error: unknown, aborted = false): RefreshError {
  * their JSON, so that a rebuild refers to the unchanged ones instead of uploading them again.
  */
 async function knownObjects(store: ObjectStore, species: string, entry: SpeciesEntry): Promise<Map<string, ObjectRef>> {
-  const hashOf = (ref: ObjectRef) => ref.key.slice(ref.key.lastIndexOf('/') + 1, -'.json.xz'.length);
-  const known = new Map([[hashOf(entry.root), entry.root]]);
+  const known = new Map([[hashOfKey(entry.root.key), entry.root]]);
   const object = await store.get(entry.root.key);
   if (!object) return known;
   const root: unknown = JSON.parse(new TextDecoder().decode((xz ??= nodeXzDecoder()).decode(object.body)));
   assertRoot(root, species);
-  for (const ref of [...root.chunks.map((c) => c.ref), ...Object.values(root.typos)]) known.set(hashOf(ref), ref);
+  for (const e of [...root.chunks, ...root.typos]) known.set(e[2], rootRef(root, e));
   return known;
 }
 

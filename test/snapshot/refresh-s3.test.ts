@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../snapshot/refresh/errors.ts';
-import { keys, manifestSchema, pointerSchema } from '../../snapshot/format.ts';
+import { keys, manifestSchema, pointerSchema, rootRef } from '../../snapshot/format.ts';
 import { refresh } from '../../snapshot/refresh/refresh.ts';
 import { readTsvBatches, TsvSource, type SpeciesRow } from '../../snapshot/refresh/rows.ts';
 import { S3Store } from '../../snapshot/refresh/s3-store.ts';
@@ -152,8 +152,8 @@ describe('publishing to S3', () => {
     const uploaded = puts.slice(0, -2).map((p) => p.key.slice(prefix.length + 1));
     expect(uploaded.every((key) => key.startsWith(`v/${moved.version}/homo_sapiens/`))).toBe(true);
     expect(uploaded).toContain(manifest.species.homo_sapiens!.root.key);
-    expect(Object.values(human.root.typos).some((ref) => uploaded.includes(ref.key))).toBe(false);
-    const newChunks = human.root.chunks.filter((c) => uploaded.includes(c.ref.key)).length;
+    expect(human.root.typos.some((t) => uploaded.includes(rootRef(human.root, t).key))).toBe(false);
+    const newChunks = human.root.chunks.filter((c) => uploaded.includes(rootRef(human.root, c).key)).length;
     expect(newChunks).toBeGreaterThan(0);
     expect(newChunks).toBeLessThan(human.root.chunks.length / 4);
     expect((await human.search('BRCA1')).suggestions[0]).toMatchObject({ label: 'BRCA1', locations: ['17:1-2'] });
@@ -222,7 +222,7 @@ describe('publishing to S3', () => {
     const used = async (version: string) => {
       const manifest = manifestSchema.parse(json(await getObject(`prune/${keys.manifest(version)}`)));
       const human = await readSpecies((key) => getObject(`prune/${key}`), 'homo_sapiens', manifest.species.homo_sapiens!);
-      return [manifest.species.homo_sapiens!.root.key, ...human.root.chunks.map((c) => c.ref.key)];
+      return [manifest.species.homo_sapiens!.root.key, ...human.root.chunks.map((c) => rootRef(human.root, c).key)];
     };
     // --keep 1: the current version and one old one (the one before).
     expect([...(await manifests())].sort()).toEqual(published.slice(-2).sort());

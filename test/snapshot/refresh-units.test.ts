@@ -11,7 +11,7 @@ import { parseMysqlUrl, rankDatabases, releaseOf } from '../../snapshot/refresh/
 import { pruneVersions } from '../../snapshot/refresh/prune.ts';
 import { speciesMatcher } from '../../snapshot/refresh/rows.ts';
 
-const ref = (key: string) => ({ key, bytes: 1, json_bytes: 1, sha256: '0'.repeat(64) });
+const ref = (key: string) => ({ key, bytes: 1, json_bytes: 1 });
 const entry = (labels: number): SpeciesEntry => ({
   labels,
   rows: labels,
@@ -102,7 +102,7 @@ describe('pruning objects that later versions refer to', () => {
       const rootKey = keys.object(current, 'homo_sapiens', '33'.repeat(16));
       await store.put(shared, new Uint8Array([1]));
       await store.put(unused, new Uint8Array([2]));
-      const root = { format: FORMAT_VERSION, species: 'homo_sapiens', labels: 1, chunks: [{ first: '', ref: ref(shared) }], typos: {} };
+      const root = { format: FORMAT_VERSION, species: 'homo_sapiens', labels: 1, versions: [old], chunks: [['', 0, '11'.repeat(16), 1, 1]], typos: [] };
       await store.put(rootKey, await xzCompress(new TextEncoder().encode(JSON.stringify(root))));
       await store.put(keys.manifest(old), emptyManifest(old));
       await store.put(keys.manifest(previous), emptyManifest(previous));

@@ -1,9 +1,9 @@
 /** Reads what a snapshot holds for a species, through the edge's own index (tests only). */
-import { coveringChunks } from '../../functions/name-index/covering.ts';
+import { coveringRoot } from '../../functions/name-index/covering.ts';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../../functions/name-index/search.ts';
 import { emptyTypoIndex, typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
-import { assertRoot, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { assertRoot, rootRef, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 
 export interface SpeciesContent {
@@ -30,7 +30,7 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
   };
   const root: unknown = JSON.parse(new TextDecoder().decode(await fetch(entry.root.key)));
   assertRoot(root, species);
-  const chunks = await Promise.all(root.chunks.map(async (c) => ChunkIndex.fromJson(species, await fetch(c.ref.key))));
+  const chunks = await Promise.all(root.chunks.map(async (c) => ChunkIndex.fromJson(species, await fetch(rootRef(root, c).key))));
   const byRank = new Map<number, { label: string; ids: string }>();
   for (const chunk of chunks) {
     for (let owner = 0; owner < chunk.granks.length; owner++) {
@@ -40,7 +40,7 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
   const ranked = [...byRank.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
   const ids = new Map(ranked.map((r) => [r.label, r.ids]));
   const typos = new Map<string, TypoIndex>();
-  for (const [first, ref] of Object.entries(root.typos)) typos.set(first, typoIndexOf(JSON.parse(new TextDecoder().decode(await fetch(ref.key))), species, first));
-  const view: SpeciesChunks = { covering: (prefix) => coveringChunks(root.chunks, prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first) ?? emptyTypoIndex() };
+  for (const t of root.typos) typos.set(t[0], typoIndexOf(JSON.parse(new TextDecoder().decode(await fetch(rootRef(root, t).key))), species, t[0]));
+  const view: SpeciesChunks = { covering: (prefix) => coveringRoot(root, prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first) ?? emptyTypoIndex() };
   return { root, chunks, labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
 }

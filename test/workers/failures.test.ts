@@ -5,7 +5,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import xzWasm from '../../snapshot/xz-decompress.wasm';
-import { keys, type Manifest } from '../../snapshot/format.ts';
+import { keys, rootRef, type Manifest, type SpeciesRoot } from '../../snapshot/format.ts';
 import { createXzDecoder, XzError } from '../../snapshot/unxz.ts';
 import { createApp } from '../../functions/app.ts';
 import { SnapshotCatalog } from '../../functions/catalog/catalog.ts';
@@ -32,34 +32,33 @@ function makeApp(prefix: string) {
   return { get, advance: (seconds: number) => (clock.now += seconds * 1000) };
 }
 
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** The key of a species' root object in a version of the fixture. */
 function rootKey(version: string, species: string): string {
   const manifest = JSON.parse(new TextDecoder().decode(bytesOf(fixture.objects[keys.manifest(version)]!))) as Manifest;
   return manifest.species[species]!.root.key;
 }
 
-/** Replaces a species' root object; with `updateManifest` its manifest entry is made to match the bytes. */
-async function replaceRoot(prefix: string, version: string, species: string, bytes: Uint8Array<ArrayBuffer>, updateManifest: boolean) {
+/** Replaces a species' root object; `sizes` rewrite its manifest reference to match other bytes. */
+async function replaceRoot(prefix: string, version: string, species: string, bytes: Uint8Array<ArrayBuffer>, sizes?: { bytes: number; json_bytes: number }) {
   await env.SNAPSHOTS.put(prefix + rootKey(version, species), bytes);
-  if (!updateManifest) return;
+  if (!sizes) return;
   const manifestKey = prefix + keys.manifest(version);
   const manifest = (await (await env.SNAPSHOTS.get(manifestKey))!.json()) as Manifest;
   const entry = manifest.species[species]!;
-  manifest.species[species] = { ...entry, root: { ...entry.root, bytes: bytes.byteLength, sha256: await sha256(bytes) } };
+  manifest.species[species] = { ...entry, root: { ...entry.root, ...sizes } };
   await env.SNAPSHOTS.put(manifestKey, JSON.stringify(manifest));
 }
+
+/** The size of a root's bytes and of its JSON. */
+const sizesOf = (bytes: Uint8Array<ArrayBuffer>) => ({ bytes: bytes.byteLength, json_bytes: decoder.decode(bytes).byteLength });
 
 const humanRoot = (version: string) => bytesOf(fixture.objects[rootKey(version, 'homo_sapiens')]!);
 /** The first chunk of the human species in a version. */
 const humanChunk = (version: string) => {
-  const root = JSON.parse(new TextDecoder().decode(decoder.decode(humanRoot(version))));
-  return bytesOf(fixture.objects[root.chunks[0].ref.key]!);
+  const root = JSON.parse(new TextDecoder().decode(decoder.decode(humanRoot(version)))) as SpeciesRoot;
+  return bytesOf(fixture.objects[rootRef(root, root.chunks[0]!).key]!);
 };
+const mouseRoot = () => bytesOf(fixture.objects[rootKey(v1, 'mus_musculus')]!);
 
 describe('no snapshot reachable', () => {
   it('answers 503 with Retry-After, then recovers once a snapshot appears', async () => {
@@ -80,15 +79,21 @@ describe('no snapshot reachable', () => {
 });
 
 describe('bad objects', () => {
+  const flip = (b: Uint8Array<ArrayBuffer>) => b.map((x, i) => (i === b.byteLength >> 1 ? x ^ 0xff : x));
+  const cut = (b: Uint8Array<ArrayBuffer>) => b.slice(0, b.byteLength - 40);
   it.each([
-    ['corrupt (sha256 mismatch)', (b: Uint8Array<ArrayBuffer>) => b.map((x, i) => (i === b.byteLength >> 1 ? x ^ 0xff : x)), false, /sha256/],
-    ['truncated', (b: Uint8Array<ArrayBuffer>) => b.slice(0, b.byteLength - 40), false, /bytes, the manifest says/],
-    ['corrupt xz with a matching sha256', (b: Uint8Array<ArrayBuffer>) => b.map((x, i) => (i === b.byteLength >> 1 ? x ^ 0xff : x)), true, /xz/],
-    ['truncated xz with a matching sha256', (b: Uint8Array<ArrayBuffer>) => b.slice(0, b.byteLength - 40), true, /xz/],
-  ] as const)('rejects a %s root object with 503 and keeps other species serving', async (_name, damage, updateManifest, reason) => {
+    // Damaged in transit: the reference still describes the good bytes.
+    ['corrupt', () => ({ bytes: flip(humanRoot(v1)) }), /xz/, true],
+    ['truncated', () => ({ bytes: cut(humanRoot(v1)) }), /bytes, its reference says/, true],
+    // Written wrong: the reference describes these very bytes (sizes), not their content.
+    ['truncated xz whose size its reference gives', () => ({ bytes: cut(humanRoot(v1)), sizes: { ...sizesOf(humanRoot(v1)), bytes: humanRoot(v1).byteLength - 40 } }), /xz/, false],
+    ['valid xz of other JSON (SHA-256 mismatch)', () => ({ bytes: mouseRoot(), sizes: sizesOf(mouseRoot()) }), /SHA-256/, false],
+    ['valid xz decoding past its reference', () => ({ bytes: humanRoot(v1), sizes: { ...sizesOf(humanRoot(v1)), json_bytes: sizesOf(humanRoot(v1)).json_bytes - 1 } }), /decodes to more than/, false],
+  ] as const)('rejects a %s root object with 503 and keeps other species serving', async (_name, damage, reason, heals) => {
     const prefix = `bad-${Math.random().toString(16).slice(2)}/`;
     await seed(prefix);
-    await replaceRoot(prefix, v1, 'homo_sapiens', damage(humanRoot(v1)), updateManifest);
+    const { bytes, sizes } = damage() as { bytes: Uint8Array<ArrayBuffer>; sizes?: { bytes: number; json_bytes: number } };
+    await replaceRoot(prefix, v1, 'homo_sapiens', bytes, sizes);
     const { get, advance } = makeApp(prefix);
     const response = await get('/autocomplete?species=homo_sapiens&q=BRC');
     expect(response.status).toBe(503);
@@ -101,8 +106,8 @@ describe('bad objects', () => {
 
     // A repaired object is picked up after the retry delay: failures are not cached forever.
     // (Manifests are immutable per version, so only an object damaged in transit can heal.)
-    if (!updateManifest) {
-      await replaceRoot(prefix, v1, 'homo_sapiens', humanRoot(v1), false);
+    if (heals) {
+      await replaceRoot(prefix, v1, 'homo_sapiens', humanRoot(v1));
       expect((await get('/autocomplete?species=homo_sapiens&q=BRC')).status).toBe(503);
       advance(11);
       expect((await get('/autocomplete?species=homo_sapiens&q=BRC')).status).toBe(200);
@@ -123,7 +128,7 @@ describe('bad objects', () => {
     const { get, advance } = makeApp('lastgood/');
     expect((await get('/autocomplete?species=homo_sapiens&q=BRC')).body.snapshot).toBe(v1);
 
-    await replaceRoot('lastgood/', v2, 'homo_sapiens', humanRoot(v2).slice(0, 100), true);
+    await replaceRoot('lastgood/', v2, 'homo_sapiens', humanRoot(v2).slice(0, 100), { ...sizesOf(humanRoot(v2)), bytes: 100 });
     await env.SNAPSHOTS.put('lastgood/' + keys.pointer, fixture.pointers[1]);
     advance(61);
     const response = await get('/autocomplete?species=homo_sapiens&q=BRC');
