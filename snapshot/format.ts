@@ -141,16 +141,24 @@ export function typoEntry(root: SpeciesRoot, first: string): RootEntry | undefin
 
 /**
  * The names (labels and synonyms, not stable IDs) of a species that start with one character,
- * for the typo fallback: distinct folded keys, sorted and front-coded, and, per key, the
- * references it names (snapshot/packed.ts `packRefs`: each label's rank and whether the key is
- * a label or a synonym of it). The payload of a match is in the chunk that holds its key.
+ * for the typo fallback, as the trie the edge searches, in level order (by depth, then key
+ * order; node 0 is `first`), and per name the references it makes (a label's rank, and whether
+ * the name is the label or a synonym of it). The payload of a match is in the chunk that holds
+ * its key. Bits are packed by snapshot/packed.ts `packBits`, numbers by `packInts`.
  */
 export interface TypoObject {
   format: typeof FORMAT_VERSION;
   species: string;
   first: string;
-  keys: string;
-  /** Per key, its references in (label before synonym, rank) order: `packRefs`. */
+  /** Per node, the UTF-16 unit on the edge into it. */
+  units: string;
+  /** Bits: per node, a 1 per child (children come in unit order), then a 0. */
+  children: string;
+  /** Bits: per node, whether a name ends there. */
+  ends: string;
+  /** Bits: per name in code-unit order, a 1 per reference after its first, then a 0. */
+  counts: string;
+  /** Numbers: the references, name by name, each `rank * 2 + (synonym ? 1 : 0)`, label before synonym, then by rank. */
   refs: string;
 }
 
@@ -246,7 +254,7 @@ export function assertTypos(value: unknown, species: string, first: string): ass
   if (typeof t !== 'object' || t === null) fail(what, 'not a JSON object');
   if (t.format !== FORMAT_VERSION) fail(what, `format ${t.format}, expected ${FORMAT_VERSION}`);
   if (t.species !== species || t.first !== first) fail(what, `holds ${t.species} ${JSON.stringify(t.first)}`);
-  if (typeof t.keys !== 'string' || typeof t.refs !== 'string') fail(what, 'keys and refs must be strings');
+  for (const field of ['units', 'children', 'ends', 'counts', 'refs'] as const) if (typeof t[field] !== 'string') fail(what, `${field} must be a string`);
 }
 
 /** Checks a parsed chunk's shape; throws FormatError naming what is wrong (its lists are checked as they are read). */

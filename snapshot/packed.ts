@@ -249,3 +249,46 @@ export function unpackInts(text: string, count: number, max: number): IndexTable
   }
   return out;
 }
+
+/** Packs bits (0 or 1) six to a base64url digit, the first bit lowest; the last digit is padded with zeros. */
+export function packBits(bits: readonly number[]): string {
+  let out = '';
+  for (let i = 0; i < bits.length; i += 6) {
+    let digit = 0;
+    for (let b = 0; b < 6 && i + b < bits.length; b++) digit |= (bits[i + b]! & 1) << b;
+    out += DIGITS[digit];
+  }
+  return out;
+}
+
+/** Reads bits packed by packBits, in order; throws past the end or on a bad digit. */
+export class BitReader {
+  private readonly text: string;
+  private at = 0;
+  private digit = 0;
+  private left = 0;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  next(): number {
+    if (this.left === 0) {
+      const unit = this.text.charCodeAt(this.at);
+      const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
+      if (digit < 0) throw new Error(this.at >= this.text.length ? 'packed bits end too soon' : `packed bits: bad digit at ${this.at}`);
+      this.at++;
+      this.digit = digit;
+      this.left = 6;
+    }
+    const bit = this.digit & 1;
+    this.digit >>= 1;
+    this.left--;
+    return bit;
+  }
+
+  /** Whether everything was read: what is left is the last digit's zero padding. */
+  get done(): boolean {
+    return this.at === this.text.length && this.digit === 0;
+  }
+}

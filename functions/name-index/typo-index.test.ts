@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../snapshot/fold.ts';
 import { KIND, type TypoObject } from '../../snapshot/format.ts';
+import { packBits, packInts } from '../../snapshot/packed.ts';
 import { typoObjects } from '../../snapshot/refresh/chunks.ts';
 import { buildSpeciesModel, type CoreGene, type SpeciesModel } from '../../snapshot/refresh/species-model.ts';
 import { refGrank, refIsSynonym, typoIndexOf, type TypoHit, type TypoIndex } from './typo-index.ts';
@@ -178,16 +179,21 @@ describe('typo index', () => {
     expect(twoEditHits).toBeGreaterThan(100);
   }, 120_000);
 
-  it('rejects typo objects that are not sorted, distinct, of their first character and complete', () => {
+  it('rejects typo objects that are not a trie of their first character, with a reference list per name', () => {
     const b = objects.find((t) => t.first === 'b')!;
     const read = (patch: Partial<TypoObject>) => () => typoIndexOf({ ...b, ...patch }, SPECIES, 'b');
     expect(read({})).not.toThrow();
-    expect(read({ keys: '0b\n0a' })).toThrow(/line 1/);
-    expect(read({ keys: '0bc\n1b', refs: '1A,B' })).toThrow(/sorted/);
-    expect(read({ keys: '0b\n1', refs: '1A,B' })).toThrow(/distinct/);
-    expect(read({ keys: '0a', refs: '1A' })).toThrow(/start with "b"/);
-    expect(read({ keys: '0b\n1c', refs: '1A' })).toThrow(/2 lists/);
-    expect(read({ keys: '0b', refs: '1*' })).toThrow(/bad digit/);
+    // b -> {a, c}: names "ba" and "bc".
+    const trie = { units: 'bac', children: packBits([1, 1, 0, 0, 0]), ends: packBits([0, 1, 1]), counts: packBits([0, 0]), refs: packInts([2, 4]) };
+    expect(read(trie)).not.toThrow();
+    expect(read({ ...trie, units: 'bca' })).toThrow(/unit order/);
+    expect(read({ ...trie, units: 'cac' })).toThrow(/start with "b"/);
+    expect(read({ ...trie, ends: packBits([0, 0, 1]) })).toThrow(/every leaf must end a name/);
+    expect(read({ ...trie, children: packBits([1, 0, 0, 0]) })).toThrow(/place all 3 nodes/);
+    expect(read({ ...trie, counts: '' })).toThrow(/end too soon/);
+    expect(read({ ...trie, counts: packBits([0, 0, 0, 0, 0, 0, 0]) })).toThrow(/counts must hold 2 names/);
+    expect(read({ ...trie, refs: packInts([2]) })).toThrow(/refs must hold 2/);
+    expect(read({ ...trie, units: 'bacd', children: packBits([1, 1, 0, 0, 1, 0, 0]), ends: packBits([0, 1, 0, 1]) })).not.toThrow();
     expect(read({ first: 'c' })).toThrow(/holds/);
   });
 });

@@ -9,8 +9,8 @@
  * search walks the trie with a band of distance rows, a whole set of nodes per step where their
  * rows are equal (docs/design.md, "Typo fallback").
  */
-import { assertTypos, FormatError } from '../../snapshot/format.ts';
-import { FRONT_BASE, indexTable, SEPARATOR, unpackRefs, type IndexTable } from '../../snapshot/packed.ts';
+import { assertTypos, FormatError, type TypoObject } from '../../snapshot/format.ts';
+import { BitReader, indexTable, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
@@ -438,24 +438,23 @@ function levelsOf(trie: Trie): Levels {
   const { units, depthStart } = trie;
   const alphabet = Uint16Array.from(new Set(units)).sort();
   const ascii = new Int16Array(128).fill(-1);
-  const index = new Map<number, number>();
   alphabet.forEach((unit, i) => {
-    index.set(unit, i);
     if (unit < 128) ascii[unit] = i;
   });
+  const indexOf = (unit: number) => (unit < 128 ? ascii[unit]! : alphabet.indexOf(unit));
   const maxDepth = Math.max(0, Math.min(depthStart.length - 2, LEVEL_DEPTH));
   const a = alphabet.length;
   const listed = maxDepth >= 1 ? depthStart[maxDepth + 1]! : 0;
   const counts = new Uint32Array((maxDepth + 1) * a + 1);
   for (let depth = 1; depth <= maxDepth; depth++) {
-    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) counts[depth * a + index.get(units[v]!)! + 1]!++;
+    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) counts[depth * a + indexOf(units[v]!) + 1]!++;
   }
   for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
   const starts = indexTable(counts.length, listed);
   starts.set(counts);
   const nodes = indexTable(listed, listed);
   for (let depth = 1; depth <= maxDepth; depth++) {
-    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) nodes[counts[depth * a + index.get(units[v]!)!]!++] = v;
+    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) nodes[counts[depth * a + indexOf(units[v]!)]!++] = v;
   }
   return { alphabet, ascii, maxDepth, starts, nodes };
 }
@@ -466,86 +465,91 @@ export function emptyTypoIndex(): TypoIndex {
 }
 
 /**
- * The trie of front-coded, sorted, distinct keys (snapshot/packed.ts) that all start with
- * `first`, built in one pass in preorder and laid out in level order; throws on text that is
- * not that.
+ * The trie a typo object lays out (snapshot/format.ts `TypoObject`), with each node's key range
+ * worked out in two linear passes; throws on a layout that is not a trie in level order, of
+ * children in unit order, every leaf ending a name, whose first unit is `first`.
  */
-function trieOf(text: string, first: string): { trie: Trie; keys: number } {
-  // Preorder first: each node is a character of the text, so that many at most.
-  const units = new Uint16Array(text.length);
-  const ends = new Uint32Array(text.length);
-  const keyLo = new Uint32Array(text.length + 1);
-  const depths = new Uint16Array(text.length);
-  /** The previous key's units and nodes, by depth - 1. */
-  const path: number[] = [];
-  const nodes: number[] = [];
-  let n = 0;
-  let keys = 0;
-  for (let at = 0; at < text.length; keys++) {
-    let end = text.indexOf(SEPARATOR, at);
-    if (end < 0) end = text.length;
-    const shared = text.charCodeAt(at) - FRONT_BASE;
-    if (!(shared >= 0 && shared <= path.length) || (keys === 0) !== (shared === 0)) throw new Error(`front-coded line ${keys} is malformed`);
-    // Front coding caps the shared length: the true one may be longer.
-    let depth = shared;
-    let i = at + 1;
-    while (depth < path.length && i < end && text.charCodeAt(i) === path[depth]) [depth, i] = [depth + 1, i + 1];
-    if (i === end || (depth < path.length && text.charCodeAt(i) < path[depth]!) || (keys === 0 && text[i] !== first)) {
-      throw new Error(`keys must be distinct, sorted and start with ${JSON.stringify(first)} (line ${keys})`);
-    }
-    if (keys > 0 && depth === 0) throw new Error(`key ${keys} does not start with ${JSON.stringify(first)}`);
-    for (let d = path.length - 1; d >= depth; d--) ends[nodes[d]!] = n;
-    path.length = depth;
-    nodes.length = depth;
-    for (; i < end; i++) {
-      units[n] = text.charCodeAt(i);
-      keyLo[n] = keys;
-      depths[n] = path.length + 1;
-      path.push(units[n]!);
-      nodes.push(n++);
-    }
-    at = end + 1;
-  }
-  for (const node of nodes) ends[node] = n;
-  keyLo[n] = keys;
-  // Level order: by depth, and within a depth in preorder, which is key order.
-  let maxDepth = 0;
-  for (let p = 0; p < n; p++) if (depths[p]! > maxDepth) maxDepth = depths[p]!;
-  const depthStart = new Array<number>(maxDepth + 2).fill(0);
-  for (let p = 0; p < n; p++) depthStart[depths[p]! + 1]!++;
-  for (let d = 1; d < depthStart.length; d++) depthStart[d]! += depthStart[d - 1]!;
-  const order = new Uint32Array(n);
-  const cursor = depthStart.slice();
-  for (let p = 0; p < n; p++) order[cursor[depths[p]!]!++] = p;
-  const trie: Trie = { units: new Uint16Array(n), childStart: indexTable(n + 1, n), keyLo: indexTable(n, keys), keyHi: indexTable(n, keys), depthStart };
-  // The children of consecutive nodes come consecutively one level down, in the same order.
-  let next = Math.min(1, n);
+function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number } {
+  const text = object.units;
+  const n = text.length;
+  if (n === 0 || text[0] !== first) throw new Error(`the trie must start with ${JSON.stringify(first)}`);
+  const units = new Uint16Array(n);
+  for (let v = 0; v < n; v++) units[v] = text.charCodeAt(v);
+  const childStart = indexTable(n + 1, n);
+  const children = new BitReader(object.children);
+  let next = 1;
   for (let v = 0; v < n; v++) {
-    const p = order[v]!;
-    trie.units[v] = units[p]!;
-    trie.keyLo[v] = keyLo[p]!;
-    trie.keyHi[v] = keyLo[ends[p]!]!;
-    trie.childStart[v] = next;
-    for (let c = p + 1; c < ends[p]!; c = ends[c]!) next++;
+    childStart[v] = next;
+    while (children.next() === 1) next++;
+    if (next > n) throw new Error(`children must place all ${n} nodes once`);
   }
-  trie.childStart[n] = n;
-  return { trie, keys };
+  childStart[n] = next;
+  if (next !== n || !children.done) throw new Error(`children must place all ${n} nodes once`);
+  const ends = new BitReader(object.ends);
+  const end = new Uint8Array(n);
+  for (let v = 0; v < n; v++) {
+    end[v] = ends.next();
+    const from = childStart[v]!;
+    const to = childStart[v + 1]!;
+    if (from === to && end[v] === 0) throw new Error('every leaf must end a name');
+    for (let c = from + 1; c < to; c++) if (units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
+  }
+  if (!ends.done) throw new Error(`ends must hold ${n} bits`);
+  // Names below each node, bottom up; then each node's first name, top down (preorder rank).
+  const count = new Uint32Array(n);
+  for (let v = n - 1; v >= 0; v--) {
+    let names = end[v]!;
+    for (let c = childStart[v]!; c < childStart[v + 1]!; c++) names += count[c]!;
+    count[v] = names;
+  }
+  const keys = count[0]!;
+  const keyLo = indexTable(n, keys);
+  const keyHi = indexTable(n, keys);
+  for (let v = 0; v < n; v++) {
+    keyHi[v] = keyLo[v]! + count[v]!;
+    let k = keyLo[v]! + end[v]!;
+    for (let c = childStart[v]!; c < childStart[v + 1]!; c++) {
+      keyLo[c] = k;
+      k += count[c]!;
+    }
+  }
+  // Children ranges given in parent order make level order: one level's children are the next level.
+  const depthStart = [0];
+  for (let lo = 0, hi = 1; lo < hi; [lo, hi] = [hi, childStart[hi]!]) depthStart.push(lo);
+  depthStart.push(n);
+  return { trie: { units, childStart, keyLo, keyHi, depthStart }, keys };
+}
+
+/** Where each name's references start, from their counts (packed bits, a 1 per reference after the first, then a 0). */
+function refStarts(counts: string, keys: number): IndexTable {
+  const bits = new BitReader(counts);
+  const starts: number[] = [0];
+  let r = 0;
+  for (let k = 0; k < keys; k++) {
+    r++;
+    while (bits.next() === 1) r++;
+    starts.push(r);
+  }
+  if (!bits.done) throw new Error(`counts must hold ${keys} names`);
+  const table = indexTable(keys + 1, r);
+  table.set(starts);
+  return table;
 }
 
 /** The typo index of a typo object (snapshot/format.ts `TypoObject`), validated. */
 export function typoIndexOf(value: unknown, species: string, first: string): TypoIndex {
   assertTypos(value, species, first);
   try {
-    const { trie, keys } = trieOf(value.keys, first);
-    const { starts, values } = unpackRefs(value.refs, keys);
+    const { trie, keys } = trieOf(value, first);
+    const refStart = refStarts(value.counts, keys);
+    const total = refStart[keys]!;
+    const width = Math.max(1, value.refs.charCodeAt(0) - 48);
+    if (value.refs.length !== 1 + total * width) throw new Error(`refs must hold ${total} references`);
+    const values = unpackInts(value.refs, total, 2 * KIND_SCALE);
     // Packed as rank * 2 + (synonym ? 1 : 0); searched as kind above rank.
-    const refs = new Uint32Array(values.length);
-    for (let r = 0; r < values.length; r++) {
-      const grank = values[r]! >>> 1;
-      if (grank >= KIND_SCALE) throw new Error(`reference ${r} is out of range`);
-      refs[r] = typoRef((values[r]! & 1) as 0 | 1, grank);
-    }
-    return new TypoIndex(trie, starts, refs);
+    const refs = new Uint32Array(total);
+    for (let r = 0; r < total; r++) refs[r] = typoRef((values[r]! & 1) as 0 | 1, values[r]! >>> 1);
+    return new TypoIndex(trie, refStart, refs);
   } catch (error) {
     throw new FormatError(`typo object ${JSON.stringify(first)} of ${species}: ${(error as Error).message}`);
   }

@@ -8,7 +8,7 @@ import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
-import { pack, packFrontCoded, packInts, packRefs } from '../packed.ts';
+import { pack, packBits, packFrontCoded, packInts } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
 
 /**
@@ -205,17 +205,42 @@ export function typoObjects(model: SpeciesModel): TypoObject[] {
     (byFirst.get(first) ?? byFirst.set(first, []).get(first)!).push(e);
   }
   return [...byFirst].map(([first, names]) => {
-    const keys: string[] = [];
-    const refs: number[][] = [];
-    for (const e of names) {
-      // Entries come sorted by key, then label before synonym, then rank: the order refs keep.
-      const ref = e.grank * 2 + (e.kind === KIND.SYNONYM ? 1 : 0);
-      if (keys[keys.length - 1] === e.key) refs[refs.length - 1]!.push(ref);
-      else {
-        keys.push(e.key);
-        refs.push([ref]);
-      }
+    // The trie of the names: they come sorted, so children are made in unit order.
+    interface Node {
+      unit: number;
+      children: Node[];
+      refs: number[] | null;
     }
-    return { format: FORMAT_VERSION, species: model.species, first, keys: packFrontCoded(keys), refs: packRefs(refs) };
+    const root: Node = { unit: first.charCodeAt(0), children: [], refs: null };
+    for (const e of names) {
+      let node = root;
+      for (let i = 1; i < e.key.length; i++) {
+        const unit = e.key.charCodeAt(i);
+        let child = node.children[node.children.length - 1];
+        if (child?.unit !== unit) node.children.push((child = { unit, children: [], refs: null }));
+        node = child;
+      }
+      // Entries come sorted by key, then label before synonym, then rank: the order refs keep.
+      (node.refs ??= []).push(e.grank * 2 + (e.kind === KIND.SYNONYM ? 1 : 0));
+    }
+    const level: Node[] = [root];
+    for (let i = 0; i < level.length; i++) level.push(...level[i]!.children);
+    // Names in code-unit order are the nodes that end one, in preorder.
+    const refs: number[][] = [];
+    const preorder = (node: Node) => {
+      if (node.refs) refs.push(node.refs);
+      node.children.forEach(preorder);
+    };
+    preorder(root);
+    return {
+      format: FORMAT_VERSION,
+      species: model.species,
+      first,
+      units: level.map((n) => String.fromCharCode(n.unit)).join(''),
+      children: packBits(level.flatMap((n) => [...n.children.map(() => 1), 0])),
+      ends: packBits(level.map((n) => (n.refs ? 1 : 0))),
+      counts: packBits(refs.flatMap((list) => [...list.slice(1).map(() => 1), 0])),
+      refs: packInts(refs.flat()),
+    };
   });
 }
