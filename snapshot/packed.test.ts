@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexTable, pack, packFrontCoded, PackedStrings, unpackFrontCoded } from './packed.ts';
+import { BitReader, indexTable, pack, packBits, packFrontCoded, PackedStrings, packInts, unpackFrontCoded, unpackInts } from './packed.ts';
 
 /** Seeded strings over a small alphabet, so that prefixes repeat. */
 function strings(count: number, seed: number): string[] {
@@ -58,9 +58,48 @@ describe('front coding', () => {
 });
 
 describe('indexTable', () => {
-  it('uses two bytes per value up to 65,535 and four above', () => {
+  it('uses one byte per value up to 255, two up to 65,535 and four above', () => {
+    expect(indexTable(3, 0xff)).toBeInstanceOf(Uint8Array);
+    expect(indexTable(3, 0x100)).toBeInstanceOf(Uint16Array);
     expect(indexTable(3, 0xffff)).toBeInstanceOf(Uint16Array);
     expect(indexTable(3, 0x10000)).toBeInstanceOf(Uint32Array);
     expect(indexTable(5, 9)).toHaveLength(5);
+  });
+});
+
+describe('packed numbers and bits', () => {
+  it('give back what was packed, at the narrowest width, in a table as narrow as the bound allows', () => {
+    for (const max of [1, 63, 64, 4095, 4096, 2 ** 26]) {
+      const values = Array.from({ length: 50 }, (_, i) => Math.floor((i * 2654435761) % max));
+      const text = packInts(values);
+      expect(text.length).toBe(1 + 50 * Number(text[0]));
+      const back = unpackInts(text, 50, max);
+      expect([...back]).toEqual(values);
+      expect(back.BYTES_PER_ELEMENT).toBe(max <= 256 ? 1 : max <= 65536 ? 2 : 4);
+    }
+    expect(packInts([])).toBe('1');
+    expect(unpackInts('1', 0, 1)).toHaveLength(0);
+  });
+
+  it('reject numbers that do not fit or do not parse', () => {
+    expect(() => packInts([2 ** 30])).toThrow(/too large/);
+    expect(() => packInts([-1])).toThrow(/non-negative/);
+    expect(() => unpackInts(packInts([5, 6]), 3, 10)).toThrow(/do not hold 3/);
+    expect(() => unpackInts(packInts([5, 60]), 2, 10)).toThrow(/packed number 1 is 60, not below 10/);
+    expect(() => unpackInts('1A*', 2, 10)).toThrow(/bad digit/);
+    expect(() => unpackInts('1Aé', 2, 10)).toThrow(/bad digit/);
+  });
+
+  it('read bits back in order, padding zeros and all, and tell when they run out', () => {
+    const bits = Array.from({ length: 40 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+    const reader = new BitReader(packBits(bits));
+    expect(bits.map(() => reader.next())).toEqual(bits);
+    expect(reader.done).toBe(true);
+    expect(packBits(bits)).toHaveLength(7);
+    const short = new BitReader(packBits([1, 1]));
+    expect([short.next(), short.next(), short.done]).toEqual([1, 1, true]);
+    for (let i = 0; i < 4; i++) short.next();
+    expect(() => short.next()).toThrow(/end too soon/);
+    expect(new BitReader(packBits([1, 0, 0, 0, 0, 0, 1])).done).toBe(false);
   });
 });

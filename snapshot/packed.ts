@@ -154,7 +154,6 @@ export class PackedStrings {
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const DIGIT_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < DIGITS.length; i++) DIGIT_VALUE[DIGITS.charCodeAt(i)] = i;
-const GROUP_SEPARATOR = ',';
 /** Five digits hold 2^30: every rank fits. */
 const MAX_WIDTH = 5;
 
@@ -179,56 +178,14 @@ function digitsFor(values: Iterable<number>): { width: number; write(n: number):
 }
 
 /**
- * Packs lists of non-negative integers (a typo object's references, key by key) into one
- * string: the digit count per number ('1' to '5'), then each list's numbers in base64url, all
- * of that width, lists separated by ','. About three characters per number instead of six.
- */
-export function packRefs(lists: readonly (readonly number[])[]): string {
-  const { width, write } = digitsFor(lists.flat());
-  return String(width) + lists.map((list) => list.map(write).join('')).join(GROUP_SEPARATOR);
-}
-
-/**
- * Packs non-negative integers below 2^30 into one string, as packRefs packs one list: JSON.parse
- * then makes one string rather than an array of numbers, and reading it back fills a typed
- * array directly.
+ * Packs non-negative integers below 2^30 into one string: the digit count per number ('1' to
+ * '5'), then each number in base64url, all of that width. About three characters per number
+ * instead of six, and JSON.parse makes one string rather than an array of numbers, which
+ * reading back turns into a typed array directly.
  */
 export function packInts(values: readonly number[]): string {
   const { width, write } = digitsFor(values);
   return String(width) + values.map(write).join('');
-}
-
-/**
- * The inverse of packRefs for `count` lists, each non-empty: the numbers in one array and where
- * each list starts (`starts[count]` is the total). Throws on anything else.
- */
-export function unpackRefs(text: string, count: number): { starts: IndexTable; values: Uint32Array } {
-  const width = text.charCodeAt(0) - 48;
-  if (!(width >= 1 && width <= MAX_WIDTH)) throw new Error('packed references lack their width');
-  // Every list has at least one number: width digits, and a separator after all but the last.
-  const numbers = count === 0 ? 0 : (text.length - 1 - (count - 1)) / width;
-  if (!Number.isInteger(numbers) || numbers < count) throw new Error(`packed references do not hold ${count} lists`);
-  const starts = indexTable(count + 1, numbers);
-  const values = new Uint32Array(numbers);
-  let at = 1;
-  let n = 0;
-  for (let list = 0; list < count; list++) {
-    starts[list] = n;
-    do {
-      let value = 0;
-      for (let i = 0; i < width; i++) {
-        const unit = text.charCodeAt(at++);
-        const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
-        if (digit < 0) throw new Error(`packed references: bad digit at ${at - 1}`);
-        value = value * 64 + digit;
-      }
-      values[n++] = value;
-    } while (at < text.length && text.charCodeAt(at) !== 44 /* ',' */);
-    at++;
-  }
-  starts[count] = n;
-  if ((count === 0 ? text.length !== 1 : at !== text.length + 1) || n !== numbers) throw new Error(`packed references do not hold ${count} lists`);
-  return { starts, values };
 }
 
 /** The inverse of packInts for `count` numbers, each below `max`, in a table as narrow as they allow. Throws on anything else. */
