@@ -13,6 +13,19 @@ export function answerKey(version: string, route: AnswerRoute, species: string, 
   return `${version}/${route}/${species}/${limit}/${q}`;
 }
 
+/**
+ * The same answer under the request target it came for, as sent (path and query string):
+ * a repeated request finds it without parsing anything (routes/fast-answer.ts).
+ */
+export function targetKey(version: string, target: string): string {
+  return `${version} ${target}`;
+}
+
+/** The path and query of a request URL: what the client asked for. */
+export function requestTarget(url: string): string {
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2));
+}
+
 export class AnswerCache {
   private readonly lru: ByteBudgetLru<string, { body: string; bytes: number }>;
 
@@ -25,8 +38,10 @@ export class AnswerCache {
   }
 
   set(key: string, body: string): void {
-    // Two bytes per UTF-16 unit for the body, the key and the map's own overhead.
-    this.lru.set(key, { body, bytes: 2 * (body.length + key.length) + 64 });
+    // V8 keeps a string of Latin-1 units in one byte each, else two; plus the map's own overhead.
+    // eslint-disable-next-line no-control-regex
+    const bytes = (text: string) => text.length * (/[^\x00-\xff]/.test(text) ? 2 : 1);
+    this.lru.set(key, { body, bytes: bytes(body) + bytes(key) + 64 });
   }
 
   get size(): number {

@@ -19,6 +19,7 @@ import type { Deps } from './routes/suggest.ts';
 import { registerWidget } from './widget/route.ts';
 import type { Config } from './config.ts';
 import { corsMiddleware, corsPolicy } from './cors.ts';
+import { AnswerHeaders } from './http-cache.ts';
 
 export interface AppDeps {
   catalog: SnapshotCatalog;
@@ -31,7 +32,8 @@ const READ_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 export function createApp(appDeps: AppDeps): OpenAPIHono {
   const cacheBytes = appDeps.config.ANSWER_CACHE_MB * 1024 * 1024;
-  const deps: Deps = cacheBytes > 0 ? { ...appDeps, answers: new AnswerCache(cacheBytes) } : { ...appDeps, answers: null, shared: undefined };
+  const headers = new AnswerHeaders(appDeps.config);
+  const deps: Deps = cacheBytes > 0 ? { ...appDeps, answers: new AnswerCache(cacheBytes), headers } : { ...appDeps, answers: null, shared: undefined, headers };
   const app = new OpenAPIHono({
     defaultHook: (result) => {
       if (!result.success) {
@@ -53,8 +55,8 @@ export function createApp(appDeps: AppDeps): OpenAPIHono {
   // Cached answers first: they carry their own CORS headers (see cors.ts for why).
   const cors = corsPolicy(deps.config.CORS_ORIGINS);
   if (deps.answers) {
-    app.use('/autocomplete', fastAnswer(deps, cors, 'autocomplete', 'q'));
-    app.use('/gene_suggest', fastAnswer(deps, cors, 'gene_suggest', 'query'));
+    app.use('/autocomplete', fastAnswer(deps, cors));
+    app.use('/gene_suggest', fastAnswer(deps, cors));
   }
   app.use('*', corsMiddleware(cors));
   registerAutocomplete(app, deps);

@@ -25,9 +25,21 @@ export function corsMiddleware(policy: CorsPolicy): MiddlewareHandler {
   return cors({ origin: policy.origins === '*' ? '*' : [...policy.origins], allowMethods: METHODS, exposeHeaders: [EXPOSE] });
 }
 
-/** The headers hono/cors gives the response to a simple (not preflight) request from `origin`. */
+const ANY_ORIGIN: Record<string, string> = Object.freeze({ 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSE });
+const REFUSED: Record<string, string> = Object.freeze({ 'access-control-expose-headers': EXPOSE, vary: 'Origin' });
+/** Per allow-list policy, the headers of each allowed origin: one object each, so callers can key on it. */
+const allowedHeaders = new WeakMap<CorsPolicy, Map<string, Record<string, string>>>();
+
+/**
+ * The headers hono/cors gives the response to a simple (not preflight) request from `origin`:
+ * the same object for the same answer (one per allowed origin), never to be changed.
+ */
 export function simpleCorsHeaders(policy: CorsPolicy, origin: string | undefined): Record<string, string> {
-  if (policy.origins === '*') return { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSE };
-  const allowed = origin !== undefined && policy.origins.includes(origin);
-  return { ...(allowed ? { 'access-control-allow-origin': origin } : {}), 'access-control-expose-headers': EXPOSE, vary: 'Origin' };
+  if (policy.origins === '*') return ANY_ORIGIN;
+  if (origin === undefined || !policy.origins.includes(origin)) return REFUSED;
+  let byOrigin = allowedHeaders.get(policy);
+  if (!byOrigin) allowedHeaders.set(policy, (byOrigin = new Map()));
+  let headers = byOrigin.get(origin);
+  if (!headers) byOrigin.set(origin, (headers = Object.freeze({ 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSE, vary: 'Origin' })));
+  return headers;
 }

@@ -120,6 +120,12 @@ export class SnapshotCatalog {
     return Math.ceil(this.retryMs / 1000);
   }
 
+  /** The current snapshot if it needs no re-check now (no I/O, no await), else null. */
+  fresh(): Snapshot | null {
+    const interval = this.current && !this.pointerFailure ? this.refreshMs : this.retryMs;
+    return this.current && this.now() - this.checkedAt < interval ? this.current : null;
+  }
+
   /** The current snapshot, re-reading the pointer when it is older than refreshSeconds. */
   async snapshot(): Promise<Snapshot> {
     const now = this.now();

@@ -5,10 +5,10 @@
  */
 import type { Context } from 'hono';
 import { canonicalSpecies } from '../../snapshot/fold.ts';
-import { answerKey, type AnswerCache, type AnswerRoute, type SharedAnswers } from '../answer-cache.ts';
+import { answerKey, requestTarget, targetKey, type AnswerCache, type AnswerRoute, type SharedAnswers } from '../answer-cache.ts';
 import { SnapshotCatalog, UnknownSpeciesError } from '../catalog/catalog.ts';
 import type { Config } from '../config.ts';
-import { cacheHeaders, etagFor, matchesIfNoneMatch } from '../http-cache.ts';
+import { cacheHeaders, etagFor, matchesIfNoneMatch, type AnswerHeaders } from '../http-cache.ts';
 import type { SearchPage } from '../name-index/search.ts';
 
 export interface Deps {
@@ -18,6 +18,8 @@ export interface Deps {
   answers: AnswerCache | null;
   /** On Workers, the location's Cache API. */
   shared?: SharedAnswers;
+  /** The headers of answers, per version. */
+  headers: AnswerHeaders;
 }
 
 export interface SuggestRequest {
@@ -34,15 +36,8 @@ function render(route: AnswerRoute, species: string, q: string, page: SearchPage
   return JSON.stringify({ species, q, total: page.total, suggestions: page.suggestions, snapshot: version });
 }
 
-function answer(deps: Deps, body: string, version: string, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE, ...cacheHeaders(deps.config, etagFor(version)), ...headers } });
-}
-
-/** The answer of this isolate's cache, if it has it for the current version (with `headers` added): no await beyond the pointer. */
-export async function cachedAnswer(deps: Deps, request: SuggestRequest, headers: Record<string, string>): Promise<Response | null> {
-  const { manifest } = await deps.catalog.snapshot();
-  const body = deps.answers?.get(answerKey(manifest.version, request.route, canonicalSpecies(request.species), request.q, request.limit));
-  return body === undefined ? null : answer(deps, body, manifest.version, headers);
+function answer(deps: Deps, body: string, version: string): Response {
+  return new Response(body, { status: 200, headers: deps.headers.of(version) });
 }
 
 export async function suggest(deps: Deps, c: Context, request: SuggestRequest): Promise<Response> {
@@ -54,10 +49,13 @@ export async function suggest(deps: Deps, c: Context, request: SuggestRequest): 
   if (matchesIfNoneMatch(c.req.header('if-none-match'), etagFor(manifest.version))) {
     return new Response(null, { status: 304, headers: cacheHeaders(deps.config, etagFor(manifest.version)) });
   }
+  // This isolate files answers by request target (what fast-answer.ts looks up); the location's
+  // cache by the request as validated, so any isolate's spelling of it finds them.
+  const target = targetKey(manifest.version, requestTarget(c.req.url));
   const key = answerKey(manifest.version, route, species, q, limit);
-  const cached = deps.answers?.get(key) ?? (await deps.shared?.get(key)) ?? undefined;
+  const cached = deps.answers?.get(target) ?? (await deps.shared?.get(key)) ?? undefined;
   if (cached !== undefined) {
-    deps.answers?.set(key, cached);
+    deps.answers?.set(target, cached);
     return answer(deps, cached, manifest.version);
   }
   // A failed load may leave the species' previous version answering; the answer then names it
@@ -65,7 +63,7 @@ export async function suggest(deps: Deps, c: Context, request: SuggestRequest): 
   const { page, version } = await deps.catalog.search(species, q, limit);
   const body = render(route, species, q, page, version);
   if (version === manifest.version) {
-    deps.answers?.set(key, body);
+    deps.answers?.set(target, body);
     deps.shared?.put(key, body, (work) => c.executionCtx.waitUntil(work));
   }
   return answer(deps, body, version);
