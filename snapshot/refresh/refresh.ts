@@ -12,7 +12,7 @@ import { EncodePool } from './encode-pool.ts';
 import type { CoreSource, SpeciesCore } from './core-data.ts';
 import type { EncodedSpecies } from './encode.ts';
 import { errorMessage, RefreshError } from './errors.ts';
-import { assertRoot, hashOfKey, rootRef, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
+import { assertRoot, FormatError, hashOfKey, rootRef, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
 import type { XzDecoder } from '../unxz.ts';
 import { inputHash, sameFingerprint, unsettledHash, type Fingerprint } from './input-hash.ts';
 import { isUsableRow } from './species-model.ts';
@@ -150,7 +150,13 @@ async function knownObjects(store: ObjectStore, species: string, entry: SpeciesE
   const object = await store.get(entry.root.key);
   if (!object) return known;
   const root: unknown = JSON.parse(new TextDecoder().decode((xz ??= nodeXzDecoder()).decode(object.body)));
-  assertRoot(root, species);
+  try {
+    assertRoot(root, species);
+  } catch (error) {
+    // A root an earlier build laid out otherwise: its objects cannot be reused anyway.
+    if (error instanceof FormatError) return known;
+    throw error;
+  }
   for (const e of [...root.chunks, ...root.typos]) known.set(e[2], rootRef(root, e));
   return known;
 }

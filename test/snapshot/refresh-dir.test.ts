@@ -12,6 +12,7 @@ import { EXIT, RefreshError } from '../../snapshot/refresh/errors.ts';
 import { keys, manifestSchema, pointerSchema } from '../../snapshot/format.ts';
 import { Publication, readCurrent } from '../../snapshot/refresh/publish.ts';
 import { refresh } from '../../snapshot/refresh/refresh.ts';
+import { xzCompress } from '../../snapshot/refresh/xz-encode.ts';
 import { TsvSource } from '../../snapshot/refresh/rows.ts';
 import { PreconditionFailedError, StorageError, type ObjectStore, type PutOptions } from '../../snapshot/refresh/store.ts';
 import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
@@ -118,6 +119,26 @@ describe('the directory store', () => {
       expect(await readFile(join(dir, 'current.json'))).toEqual(before);
     }
     expect((await readCurrent(new DirStore(dir)))!.pointer.version).toBe(good.version);
+  });
+
+  it('rebuilds over a published root that an earlier build laid out otherwise, reusing none of its objects', async () => {
+    const dir = join(work, 'older');
+    const human = async () => new TsvSource(PUBLIC_TSV, (s) => s === 'homo_sapiens');
+    const first = await refresh({ store: new DirStore(dir), openSource: human, jobs: 0, preset: 1 });
+    const current = (await readCurrent(new DirStore(dir)))!;
+    const entry = current.manifest.species.homo_sapiens!;
+    // The root as an earlier layout wrote it (objects by name), and an input hash that no longer
+    // matches, as after a change of the builder: the species must be rebuilt.
+    const older = { format: 2, species: 'homo_sapiens', labels: 1, chunks: [{ first: '', ref: entry.root }], typos: {} };
+    await new DirStore(dir).put(entry.root.key, await xzCompress(new TextEncoder().encode(JSON.stringify(older)), { preset: 1 }));
+    const manifest = { ...current.manifest, species: { homo_sapiens: { ...entry, input_hash: '0'.repeat(64) } } };
+    await new DirStore(dir).put(keys.manifest(first.version), new TextEncoder().encode(JSON.stringify(manifest)));
+    const second = await refresh({ store: new DirStore(dir), openSource: human, jobs: 0, preset: 1 });
+    expect(second.species[0]!.reused).toBe(false);
+    const rebuilt = manifestSchema.parse(JSON.parse(await readFile(join(dir, keys.manifest(second.version)), 'utf8')));
+    expect(rebuilt.species.homo_sapiens!.root.key).not.toBe(entry.root.key);
+    const read = (key: string) => readFile(join(dir, key)).then((b) => new Uint8Array(b));
+    expect((await (await readSpecies(read, 'homo_sapiens', rebuilt.species.homo_sapiens!)).search('BRCA1')).suggestions[0]!.label).toBe('BRCA1');
   });
 
   it('fails verification when storage gives back other bytes than it was given', async () => {
