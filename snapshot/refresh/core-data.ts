@@ -24,12 +24,16 @@ export class CoreDataBuilder {
     this.addGene(row.stableId, row.biotype, row.group, row.synonym ? [row.synonym] : []);
   }
 
-  /** A gene and all its synonyms at once: as many rows as the join would have (one if none). */
+  /**
+   * A gene and all its synonyms at once: as many rows as the join would have (one if none).
+   * The list is kept as given, not copied (genes sharing a display xref share it): it is never
+   * changed afterwards, a stable ID seen again gets a new list.
+   */
   addGene(stableId: string, biotype: string | null, group: string | null, synonyms: readonly string[]): void {
-    this.rows += Math.max(1, synonyms.length);
+    this.rows += synonyms.length || 1;
     const gene = this.genes.get(stableId);
-    if (gene) gene.synonyms.push(...synonyms);
-    else this.genes.set(stableId, { biotype, group, synonyms: [...synonyms] });
+    if (gene) gene.synonyms = gene.synonyms.concat(synonyms);
+    else this.genes.set(stableId, { biotype, group, synonyms: synonyms as string[] });
   }
 }
 

@@ -4,12 +4,11 @@
  * stream keeps its connection while a species' core rows are read. One species at a time, its
  * rows streamed.
  */
-import type { Readable } from 'node:stream';
 import type { Connection } from 'mysql2';
 import { RefreshError } from './errors.ts';
 import { CoreDataBuilder, type CoreSource, type SpeciesCore } from './core-data.ts';
 import { CORE_TEXT_SQL, valueSql, type Fingerprint } from './input-hash.ts';
-import { classifyMysqlError, connectTo, parseMysqlUrl, query, quoteId, streamQuery } from './mysql-source.ts';
+import { classifyMysqlError, connectTo, parseMysqlUrl, query, quoteId } from './mysql-source.ts';
 
 const CORE_PATTERN = /^([a-z0-9_]+?)_core_(\d+)_(\w+)$/;
 
@@ -144,16 +143,17 @@ export class MysqlCoreSource implements CoreSource {
     const core = new CoreDataBuilder();
     try {
       const groups = new Map<string, string | null>();
-      await eachRow(streamQuery(this.connection, BIOTYPES_SQL(database)), ([name, group]) => groups.set(String(name), text(group)));
+      await eachRow(this.connection, BIOTYPES_SQL(database), (row) => groups.set(row[0] as string, row[1] as string | null));
       const synonyms = new Map<number, string[]>();
-      await eachRow(streamQuery(this.connection, SYNONYMS_SQL(database)), ([xref, synonym]) => {
-        const list = synonyms.get(xref as number);
-        if (list) list.push(String(synonym));
-        else synonyms.set(xref as number, [String(synonym)]);
+      await eachRow(this.connection, SYNONYMS_SQL(database), (row) => {
+        const list = synonyms.get(row[0] as number);
+        if (list) list.push(row[1] as string);
+        else synonyms.set(row[0] as number, [row[1] as string]);
       });
-      await eachRow(streamQuery(this.connection, GENES_SQL(database)), ([stableId, biotype, xref]) => {
-        const name = text(biotype);
-        core.addGene(String(stableId), name, (name !== null && groups.get(name)) || null, (xref !== null && synonyms.get(xref as number)) || []);
+      await eachRow(this.connection, GENES_SQL(database), (row) => {
+        const biotype = row[1] as string | null;
+        const xref = row[2] as number | null;
+        core.addGene(row[0] as string, biotype, (biotype !== null && groups.get(biotype)) || null, (xref !== null && synonyms.get(xref)) || NONE);
       });
     } catch (error) {
       throw coreError(error, 'stream', `${this.where}/${database}`);
@@ -166,17 +166,31 @@ export class MysqlCoreSource implements CoreSource {
   }
 }
 
-/** Calls `onRow` for each row as it arrives (an async iterator would cost a promise per row). */
-function eachRow(stream: Readable, onRow: (row: unknown[]) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.on('data', onRow);
-    stream.once('end', resolve);
-    stream.once('error', reject);
-  });
-}
+const NONE: readonly string[] = Object.freeze([]);
 
-function text(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
+/**
+ * Runs a query and calls `onRow` with each row (an array of the columns, strings and numbers
+ * as mysql2 parses them) as it arrives: streamed, without a Readable's per-row cost. A core
+ * species is held whole anyway, so the server needs no backpressure. A connection that drops
+ * fails the read (mysql2 may not fail the query itself).
+ */
+function eachRow(connection: Connection, sql: string, onRow: (row: unknown[]) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const lost = (error?: Error) => finish(error ?? Object.assign(new Error('the server closed the connection'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    const onEnd = () => lost();
+    const finish = (error?: Error) => {
+      connection.off('error', lost);
+      connection.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    connection.once('error', lost);
+    connection.once('end', onEnd);
+    const query = connection.query({ sql, rowsAsArray: true });
+    query.on('result', onRow as (row: unknown) => void);
+    query.once('error', (error: Error) => finish(error));
+    query.once('end', () => finish());
+  });
 }
 
 function coreError(error: unknown, phase: 'connect' | 'query' | 'stream', where: string): RefreshError {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema, pointerSchema } from '../../snapshot/format.ts';
-import { EXIT } from '../../snapshot/refresh/errors.ts';
+import { MysqlCoreSource } from '../../snapshot/refresh/core-mysql.ts';
+import { EXIT, RefreshError } from '../../snapshot/refresh/errors.ts';
 import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
 import { connectRoot, createCoreDatabase, createGeneDatabase, dropDatabases, insertRows, MYSQL_URL, publicTuples } from '../support/mysql.ts';
 import { readSpecies } from '../support/read-snapshot.ts';
@@ -194,4 +195,34 @@ describe('core databases', () => {
     }
     expect(await readFile(join(out, 'current.json'))).toEqual(before);
   }, 120_000);
+
+  it('fails the read of core data whose connection is killed while the rows come', async () => {
+    const source = await MysqlCoreSource.open({ url: MYSQL_URL, release: RELEASE });
+    const locker = await connectRoot();
+    try {
+      // The synonyms query waits for the gene table; kill the core connection there.
+      await locker.query(`LOCK TABLES \`${CORE}\`.gene WRITE`);
+      const reading = source.lookup('homo_sapiens');
+      reading.catch(() => {});
+      let thread: number | undefined;
+      for (let i = 0; i < 200 && thread === undefined; i++) {
+        const [rows] = await root.query<mysql.RowDataPacket[]>('SELECT id FROM information_schema.processlist WHERE info LIKE ? AND id <> CONNECTION_ID()', [
+          `SELECT s.xref_id, s.synonym FROM \`${CORE}\`.external_synonym%`,
+        ]);
+        thread = rows[0]?.id;
+        if (thread === undefined) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(thread, 'the synonyms query reached the server').toBe(source.threadId);
+      await root.query(`KILL ${Number(thread)}`);
+      await locker.query('UNLOCK TABLES');
+      const error = await reading.then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(RefreshError);
+      expect(error).toMatchObject({ kind: 'core-failed', exitCode: EXIT.CORE_FAILED });
+      expect((error as Error).message).toMatch(new RegExp(`core data from .*/${CORE}`));
+    } finally {
+      await locker.query('UNLOCK TABLES').catch(() => {});
+      await locker.end();
+      await source.close();
+    }
+  });
 });
