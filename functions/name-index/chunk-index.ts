@@ -53,9 +53,6 @@ function countOf(text: string, unit: number): number {
   return n;
 }
 
-/** Two UTF-16 units as one unsigned number that orders as they do (-1, past the end, as 0). */
-const head = (a: number, b: number) => ((Math.max(a, 0) << 16) | Math.max(b, 0)) >>> 0;
-
 /** A label that matched, in a chunk that holds its payload. */
 export interface Hit {
   chunk: ChunkIndex;
@@ -99,8 +96,6 @@ function growScratch(size: number): void {
 export class ChunkIndex {
   readonly species: string;
   readonly keys: PackedStrings;
-  /** The first two UTF-16 units of each key (0 past its end): most comparisons of a search end here. */
-  private readonly heads: Uint32Array;
   private readonly kinds: string;
   private readonly owners: IndexTable;
   /** Per entry: its synonym's index in `synonyms` or its rank among stable IDs (by kind); 0 for a label. */
@@ -138,8 +133,6 @@ export class ChunkIndex {
       this.granks = ints('granks', chunk.granks, (chunk.granks.length - 1) / Math.max(1, chunk.granks.charCodeAt(0) - 48), RANK_LIMIT);
       const m = this.granks.length;
       this.keys = new PackedStrings(unpackFrontCoded(chunk.keys, n), n);
-      this.heads = new Uint32Array(n);
-      for (let i = 0; i < n; i++) this.heads[i] = head(this.keys.unitAt(i, 0), this.keys.unitAt(i, 1));
       this.owners = ints('owners', chunk.owners, n, m);
       this.synonyms = new PackedStrings(chunk.synonyms, synonyms);
       const idRanks = ints('id_ranks', chunk.id_ranks, n - synonyms - countOf(kinds, LABEL), RANK_LIMIT);
@@ -193,7 +186,6 @@ export class ChunkIndex {
       this.payload.byteLength +
       this.answerPrefixes.byteLength +
       this.answerTexts.byteLength +
-      this.heads.byteLength +
       this.owners.byteLength +
       this.extra.byteLength +
       this.granks.byteLength +
@@ -232,7 +224,7 @@ export class ChunkIndex {
     return [from, to];
   }
 
-  /** The first entry whose key is >= prefix (compared over the prefix's length): heads first. */
+  /** The first entry whose key is >= prefix (compared over the prefix's length). */
   private lowerBound(prefix: string): number {
     if (prefix === this.lastPrefix) return this.lastLower;
     const lower = this.lowerBoundOf(prefix);
@@ -242,16 +234,12 @@ export class ChunkIndex {
   }
 
   private lowerBoundOf(prefix: string): number {
-    const heads = this.heads;
     const keys = this.keys;
-    const mask = prefix.length < 2 ? 0xffff0000 : 0xffffffff;
-    const want = (head(prefix.charCodeAt(0), prefix.length < 2 ? 0 : prefix.charCodeAt(1)) & mask) >>> 0;
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const h = (heads[mid]! & mask) >>> 0;
-      if (h < want || (h === want && keys.comparePrefix(mid, prefix) < 0)) lo = mid + 1;
+      if (keys.comparePrefix(mid, prefix) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;

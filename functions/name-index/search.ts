@@ -9,8 +9,8 @@ import { refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
 
 /** A species' chunks as a search reads them. */
 export interface SpeciesChunks {
-  /** Indexes of the chunks holding keys that start with `prefix`, in key order (at least one). */
-  covering(prefix: string): number[];
+  /** The run of chunks [from, to) holding the keys that start with `prefix` (at least one). */
+  covering(prefix: string): [from: number, to: number];
   chunk(index: number): Promise<ChunkIndex>;
   /** The typo index of names starting with `first` (one UTF-16 unit). */
   typos(first: string): Promise<TypoIndex>;
@@ -44,20 +44,27 @@ export function toSuggestion(hit: Hit): Suggestion {
 }
 
 /**
- * Tiers 1-5 from the chunks that cover the query's key range, in order: the first one's
- * precomputed answer where the builder made one, else a scan of the run in each.
+ * Tiers 1-5 from the first chunk that covers the query's key range, if it can answer alone: its
+ * precomputed answer where the builder made one, else, when no other chunk covers the range
+ * (`alone`), a scan of its run. Null: the other chunks are needed too (rankAcross).
  */
-export function rankIn(chunks: readonly ChunkIndex[], q: ParsedQuery, limit: number): Ranked {
-  const first = chunks[0]!;
-  return first.answer(q.fq, limit) ?? (chunks.length === 1 ? first.rank(q, limit) : rankCandidates(chunks.map((chunk) => chunk.candidates(q)), limit));
+export function rankFirst(first: ChunkIndex, alone: boolean, q: ParsedQuery, limit: number): Ranked | null {
+  return first.answer(q.fq, limit) ?? (alone ? first.rank(q, limit) : null);
+}
+
+/** Tiers 1-5 from every chunk that covers the query's key range: their runs scanned, labels merged. */
+export function rankAcross(chunks: readonly ChunkIndex[], q: ParsedQuery, limit: number): Ranked {
+  return rankCandidates(chunks.map((chunk) => chunk.candidates(q)), limit);
 }
 
 /** Tiers 1-5, loading the first covering chunk, and the others only when it cannot answer alone. */
 async function ranked(species: SpeciesChunks, q: ParsedQuery, limit: number): Promise<Ranked> {
-  const covering = species.covering(rangePrefix(q));
-  const first = await species.chunk(covering[0]!);
-  if (covering.length === 1 || first.answer(q.fq, limit)) return rankIn([first], q, limit);
-  return rankIn([first, ...(await Promise.all(covering.slice(1).map((i) => species.chunk(i))))], q, limit);
+  const [from, to] = species.covering(rangePrefix(q));
+  const first = await species.chunk(from);
+  const alone = rankFirst(first, to - from === 1, q, limit);
+  if (alone) return alone;
+  const rest = await Promise.all(Array.from({ length: to - from - 1 }, (_, i) => species.chunk(from + 1 + i)));
+  return rankAcross([first, ...rest], q, limit);
 }
 
 /** Typo hits for the labels not already found, resolved to the chunks that hold the matched names. */
@@ -69,7 +76,7 @@ async function typos(species: SpeciesChunks, fq: string, found: readonly Hit[], 
   const hits: Hit[] = [];
   for (const hit of index.search(fq, budget, limit, (grank) => seen.has(grank))) {
     const key = index.keyOf(hit.key);
-    const chunk = await species.chunk(species.covering(key)[0]!);
+    const chunk = await species.chunk(species.covering(key)[0]);
     const resolved = chunk.nameHit(key, refIsSynonym(hit.ref), refGrank(hit.ref), TIER.TYPO);
     if (!resolved) throw new Error(`typo index names ${JSON.stringify(key)}, which its chunk lacks`);
     hits.push(resolved);

@@ -1,6 +1,6 @@
 /**
  * Section 1, the index in process, everything loaded: ranked queries/s of the full search
- * (tiers 1-5: labels, synonyms, stable IDs; rankIn over the covering chunks, the product's own
+ * (tiers 1-5: labels, synonyms, stable IDs; rankFirst / rankAcross over the covering chunks, the product's own
  * code) on the seeded typing workload against, alternating in short rounds in one process,
  * - a plain lexicographic binary search over the folded labels alone (the ceiling: no
  *   synonyms, no IDs, no ranking, no total, just the first `limit` keys from the lower bound),
@@ -12,10 +12,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
-import type { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
+import type { ChunkIndex, Ranked } from '../../functions/name-index/chunk-index.ts';
 import { coveringRoot } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix, typoBudget, type ParsedQuery } from '../../functions/name-index/query.ts';
-import { rankIn } from '../../functions/name-index/search.ts';
+import { rankAcross, rankFirst } from '../../functions/name-index/search.ts';
 import { refGrank } from '../../functions/name-index/typo-index.ts';
 import type { SpeciesRoot } from '../../snapshot/format.ts';
 import { fold } from '../../snapshot/fold.ts';
@@ -104,9 +104,10 @@ export interface IndexResult {
 
 type Impl = { name: 'search' | 'bsearch'; query(q: string): number };
 
-/** The loaded chunks a query's key range covers, as the search reads them. */
-function covering(root: SpeciesRoot, chunks: readonly ChunkIndex[], query: ParsedQuery): ChunkIndex[] {
-  return coveringRoot(root, rangePrefix(query)).map((i) => chunks[i]!);
+/** Tiers 1-5 as the search ranks them, all chunks loaded: the first covering chunk alone where it can, else every covering chunk. */
+function ranked(root: SpeciesRoot, chunks: readonly ChunkIndex[], query: ParsedQuery, limit: number): Ranked {
+  const [from, to] = coveringRoot(root, rangePrefix(query));
+  return rankFirst(chunks[from]!, to - from === 1, query, limit) ?? rankAcross(chunks.slice(from, to), query, limit);
 }
 
 function implementations(loaded: LoadedSpecies): Impl[] {
@@ -127,7 +128,7 @@ function implementations(loaded: LoadedSpecies): Impl[] {
   };
   const search = (q: string): number => {
     const query = parseQuery(q);
-    return rankIn(covering(loaded.root, loaded.chunks, query), query, LIMIT).total;
+    return ranked(loaded.root, loaded.chunks, query, LIMIT).total;
   };
   return [
     { name: 'search', query: search },
@@ -288,7 +289,7 @@ async function benchSpecies(ctx: BenchContext, loaded: LoadedSpecies, mysql: Mys
 function benchTypos(ctx: BenchContext, loaded: LoadedSpecies): TypoResult {
   const workload = misspellings(loaded.labels, ctx.quick ? 2000 : 5000).filter((m) => {
     const query = parseQuery(m.q);
-    return typoBudget(query.fq) > 0 && rankIn(covering(loaded.root, loaded.chunks, query), query, 1).total === 0;
+    return typoBudget(query.fq) > 0 && ranked(loaded.root, loaded.chunks, query, 1).total === 0;
   });
   const none = () => false;
   const run1 = (q: string) => loaded.typos.get(q[0]!)?.search(q, typoBudget(q), LIMIT, none) ?? [];

@@ -190,7 +190,7 @@ export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { fi
   for (const at of cuts.slice(1, -1)) for (const prefix of straddling(entries, at)) prefixes.add(prefix);
   for (const prefix of prefixes) {
     // Stored where a reader looks: the first chunk of the range the query reads.
-    const home = coveringChunks(firsts.length, (i) => firsts[i]!.first, rangePrefix(parseQuery(prefix)))[0]!;
+    const [home] = coveringChunks(firsts.length, (i) => firsts[i]!.first, rangePrefix(parseQuery(prefix)));
     answers[home]!.set(prefix, answerOf(full, prefix));
   }
   return firsts.map(({ first }, i) => ({ first, chunk: chunkJson(model, entries.slice(cuts[i], cuts[i + 1]), answers[i]) }));
