@@ -103,6 +103,8 @@ export class TypoIndex {
   private budget = 0;
   /** Distance rows by depth, m + 1 columns each; only a band of each is filled. */
   private rows = new Int32Array(0);
+  /** Per depth, the generic row of the step under way there (see visit), laid out as rows. */
+  private generic = new Int32Array(0);
   /** Per depth, the distinct query units children there are looked up on: units[from[d], to[d]). */
   private window = { units: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0) };
   /** Per depth, room for a list of nodes (children of nodes that are not a run). */
@@ -245,6 +247,7 @@ export class TypoIndex {
     const depths = m + budget + 2;
     if (this.rows.length < depths * (m + 1)) this.rows = new Int32Array(2 * depths * (m + 1));
     for (let j = 0; j <= m; j++) this.rows[j] = j;
+    if (this.generic.length < this.rows.length) this.generic = new Int32Array(this.rows.length);
     const width = 2 * budget + 3;
     if (this.window.from.length < depths || this.window.units.length < depths * width) {
       this.window = { units: new Int32Array(2 * depths * width), from: new Int32Array(2 * depths), to: new Int32Array(2 * depths) };
@@ -299,6 +302,31 @@ export class TypoIndex {
     }
     window.from[depth] = at;
     window.to[depth] = n;
+  }
+
+  /**
+   * Whether children on `w`, below nodes at `depth` whose row is rows[depth] and whose own row
+   * was just filled at depth + 1, fare exactly as generic ones (this.generic): the same
+   * distances wherever either is within the budget, and no transposition that `w` could
+   * complete for their own children (one reads rows[depth] two columns back where w is the
+   * query's unit before). Then they are left among the generic children.
+   */
+  private asGeneric(depth: number, w: number): boolean {
+    const { q, m, budget, rows, generic } = this;
+    const row = (depth + 1) * (m + 1);
+    // generic[row + j] holds the generic row of this step (rows[row + j] the special one).
+    const lo = depth + 1 > budget ? depth + 1 - budget : 0;
+    const hi = depth + 1 + budget < m ? depth + 1 + budget : m;
+    for (let j = lo; j <= hi; j++) {
+      const s = rows[row + j]!;
+      const g = generic[row + j]!;
+      if (s !== g && (s <= budget || g <= budget)) return false;
+    }
+    const up = depth * (m + 1);
+    for (let j = Math.max(2, depth + 2 - budget), last = Math.min(m, depth + 2 + budget); j <= last; j++) {
+      if (q[j - 1] === w && rows[up + j - 2]! < budget) return false;
+    }
+    return true;
   }
 
   /**
@@ -392,17 +420,24 @@ export class TypoIndex {
     if (least < budget) {
       this.windowAt(depth + 1);
       const window = this.window;
+      // The generic row, kept aside: children on a unit that fare exactly as generic ones are
+      // left among them.
+      const next = row + (m + 1);
+      this.step(depth + 1, NONE, NONE);
+      const generic = this.generic;
+      generic.set(rows.subarray(next, next + m + 1), next);
       for (let k = window.from[depth + 1]!, end = window.to[depth + 1]!; k < end; k++) {
         const w = window.units[k]!;
+        this.step(depth + 1, w, unit);
+        if (this.asGeneric(depth, w)) continue;
         this.children(depth, from, to, list, w);
         if (found.from >= found.to) continue;
         const { from: cFrom, to: cTo, list: cList } = found;
-        this.step(depth + 1, w, unit);
         this.visit(depth + 1, cFrom, cTo, cList, w, near);
       }
       this.children(depth, from, to, list, NONE);
       const { from: cFrom, to: cTo, list: cList } = found;
-      this.step(depth + 1, NONE, NONE);
+      rows.set(generic.subarray(next, next + m + 1), next);
       this.visit(depth + 1, cFrom, cTo, cList, NONE, near);
       return;
     }
