@@ -10,6 +10,7 @@ import { SnapshotUnavailableError, UnknownSpeciesError, type SnapshotCatalog } f
 import { registerDemo } from './demo/route.ts';
 import { ProblemError, badParameter } from './problems.ts';
 import { registerAutocomplete } from './routes/autocomplete.ts';
+import { querySchemas, warmQuerySchemas } from './routes/schemas.ts';
 import { fastAnswer } from './routes/fast-answer.ts';
 import { registerGeneSuggest } from './routes/gene-suggest.ts';
 import { registerHealth } from './routes/health.ts';
@@ -59,8 +60,10 @@ export function createApp(appDeps: AppDeps): OpenAPIHono {
     app.use('/gene_suggest', fastAnswer(deps, cors));
   }
   app.use('*', corsMiddleware(cors));
-  registerAutocomplete(app, deps);
-  registerGeneSuggest(app, deps);
+  const schemas = querySchemas(deps.config);
+  registerAutocomplete(app, deps, schemas);
+  registerGeneSuggest(app, deps, schemas);
+  warmQuerySchemas(schemas);
   registerSpecies(app, deps);
   registerHealth(app, deps);
 

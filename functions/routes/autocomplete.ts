@@ -1,13 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { autocompleteSchema, problemResponses, querySchemas } from './schemas.ts';
+import { autocompleteSchema, problemResponses, type QuerySchemas } from './schemas.ts';
 import { suggest, type Deps } from './suggest.ts';
 
-export function registerAutocomplete(app: OpenAPIHono, deps: Deps): void {
+export function registerAutocomplete(app: OpenAPIHono, deps: Deps, schemas: QuerySchemas): void {
   const route = createRoute({
     method: 'get',
     path: '/autocomplete',
     summary: 'Genes of a species whose label, synonym or stable ID starts with what was typed, best first',
-    request: { query: querySchemas(deps.config).autocomplete },
+    request: { query: schemas.autocomplete },
     responses: {
       200: {
         description:

@@ -1,14 +1,14 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { problemResponses, querySchemas } from './schemas.ts';
+import { problemResponses, type QuerySchemas } from './schemas.ts';
 import { suggest, type Deps } from './suggest.ts';
 
 /** The drop-in form that classic gene_suggest clients call: a bare array of labels. */
-export function registerGeneSuggest(app: OpenAPIHono, deps: Deps): void {
+export function registerGeneSuggest(app: OpenAPIHono, deps: Deps, schemas: QuerySchemas): void {
   const route = createRoute({
     method: 'get',
     path: '/gene_suggest',
     summary: 'Classic form: a JSON array of matching labels',
-    request: { query: querySchemas(deps.config).geneSuggest },
+    request: { query: schemas.geneSuggest },
     responses: {
       200: {
         description: 'Labels, best first.',

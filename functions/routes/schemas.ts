@@ -3,6 +3,7 @@
  * documentation cannot drift from the code.
  */
 import { z } from '@hono/zod-openapi';
+import { getQueryParams } from 'hono/utils/url';
 import type { Config } from '../config.ts';
 
 /** The longest species or query accepted (characters, after trimming). */
@@ -55,6 +56,25 @@ export function querySchemas(config: Config) {
     autocomplete: z.object({ species, q: prefix('q'), limit: limit(config) }),
     geneSuggest: z.object({ species, query: prefix('query'), limit: limit(config) }),
   };
+}
+
+export type QuerySchemas = ReturnType<typeof querySchemas>;
+
+/**
+ * Runs the query schemas over a few typical and bad requests, and Hono's query parsing over a
+ * URL: zod prepares each schema on its first use, and at module scope (functions/worker.ts)
+ * that costs the Workers startup budget rather than a first request's milliseconds.
+ */
+export function warmQuerySchemas(schemas: QuerySchemas): number {
+  let ok = 0;
+  for (const q of ['BRC', 'her2', '', 'x'.repeat(200)]) {
+    for (const limit of [undefined, '3', 'ten']) {
+      ok += Number(schemas.autocomplete.safeParse({ species: 'homo_sapiens', q, limit }).success);
+      ok += Number(schemas.geneSuggest.safeParse({ species: 'homo_sapiens', query: q, limit }).success);
+    }
+  }
+  const parsed = getQueryParams('http://localhost/autocomplete?species=homo_sapiens&q=BRC%20A&limit=3', 'q') as string[] | undefined;
+  return ok + (parsed?.length ?? 0);
 }
 
 export const suggestionSchema = z
