@@ -157,6 +157,31 @@ describe('search against the rule', () => {
       expect(top.every((s) => s.match.kind === 'typo')).toBe(true);
     }
   });
+
+  it('loads the chunks of typo hits together, each once', async () => {
+    // Chunks resolve only when the test says so: a search that awaited one before asking for
+    // the next would stall with one load pending.
+    const asked: number[] = [];
+    const release: Array<() => void> = [];
+    const gated: SpeciesChunks = {
+      ...species,
+      chunk: (i) => {
+        asked.push(i);
+        return new Promise((resolve) => release.push(() => resolve(species.chunk(i))));
+      },
+    };
+    const page = search(gated, 'BRAC1', 10);
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
+    release.splice(0).forEach((go) => go()); // the chunk of the ranked tiers
+    await settle();
+    const typoChunks = asked.slice(1);
+    expect(typoChunks.length).toBeGreaterThan(1);
+    expect(new Set(typoChunks).size).toBe(typoChunks.length);
+    release.splice(0).forEach((go) => go());
+    const { suggestions } = await page;
+    expect(suggestions.filter((s) => s.match.kind === 'typo').length).toBeGreaterThanOrEqual(typoChunks.length);
+  });
 });
 
 describe('chunk JSON', () => {

@@ -73,11 +73,16 @@ async function typos(species: SpeciesChunks, fq: string, found: readonly Hit[], 
   if (budget === 0 || limit <= 0) return [];
   const index = await species.typos(fq[0]!);
   const seen = new Set(found.map((h) => h.chunk.granks[h.owner]!));
-  const hits: Hit[] = [];
-  for (const hit of index.search(fq, budget, limit, (grank) => seen.has(grank))) {
+  const matches = index.search(fq, budget, limit, (grank) => seen.has(grank)).map((hit) => {
     const key = index.keyOf(hit.key);
-    const chunk = await species.chunk(species.covering(key)[0]);
-    const resolved = chunk.nameHit(key, refIsSynonym(hit.ref), refGrank(hit.ref), TIER.TYPO);
+    return { hit, key, at: species.covering(key)[0] };
+  });
+  // The chunks they name load together: a cold isolate waits one round trip, not one per hit.
+  const ats = [...new Set(matches.map((m) => m.at))];
+  const chunks = new Map(await Promise.all(ats.map(async (at) => [at, await species.chunk(at)] as const)));
+  const hits: Hit[] = [];
+  for (const { hit, key, at } of matches) {
+    const resolved = chunks.get(at)!.nameHit(key, refIsSynonym(hit.ref), refGrank(hit.ref), TIER.TYPO);
     if (!resolved) throw new Error(`typo index names ${JSON.stringify(key)}, which its chunk lacks`);
     hits.push(resolved);
   }
