@@ -555,20 +555,19 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   return { trie: { units, childStart, keyLo, keyHi, depthStart }, keys };
 }
 
-/** Where each name's references start, from their counts (packed bits, a 1 per reference after the first, then a 0). */
-function refStarts(counts: string, keys: number): IndexTable {
+/** Where each name's references start, from their counts (packed bits, a 1 per reference after the first, then a 0); `total` references in all. */
+function refStarts(counts: string, keys: number, total: number): IndexTable {
   const bits = new BitReader(counts);
-  const starts: number[] = [0];
+  const starts = indexTable(keys + 1, total);
   let r = 0;
   for (let k = 0; k < keys; k++) {
     r++;
     while (bits.next() === 1) r++;
-    starts.push(r);
+    if (r <= total) starts[k + 1] = r;
   }
+  if (r !== total) throw new Error(`refs must hold ${r} references`);
   if (!bits.done) throw new Error(`counts must hold ${keys} names`);
-  const table = indexTable(keys + 1, r);
-  table.set(starts);
-  return table;
+  return starts;
 }
 
 /** The typo index of a typo object (snapshot/format.ts `TypoObject`), validated. */
@@ -576,10 +575,10 @@ export function typoIndexOf(value: unknown, species: string, first: string): Typ
   assertTypos(value, species, first);
   try {
     const { trie, keys } = trieOf(value, first);
-    const refStart = refStarts(value.counts, keys);
-    const total = refStart[keys]!;
     const width = Math.max(1, value.refs.charCodeAt(0) - 48);
-    if (value.refs.length !== 1 + total * width) throw new Error(`refs must hold ${total} references`);
+    const total = (value.refs.length - 1) / width;
+    if (!Number.isInteger(total)) throw new Error(`refs must hold whole references of ${width} units`);
+    const refStart = refStarts(value.counts, keys, total);
     const values = unpackInts(value.refs, total, 2 * KIND_SCALE);
     // Packed as rank * 2 + (synonym ? 1 : 0); searched as kind above rank.
     const refs = new Uint32Array(total);
