@@ -10,6 +10,7 @@ import { CoreTsvSource } from '../snapshot/refresh/core-data.ts';
 import { MysqlCoreSource } from '../snapshot/refresh/core-mysql.ts';
 import { DirStore } from '../snapshot/refresh/dir-store.ts';
 import { errorMessage, EXIT, RefreshError } from '../snapshot/refresh/errors.ts';
+import { limitHeapGrowth } from '../snapshot/refresh/heap.ts';
 import { DEFAULT_MYSQL_URL, MysqlSource, parseMysqlUrl } from '../snapshot/refresh/mysql-source.ts';
 import { refresh, toRefreshError, type RefreshEvents } from '../snapshot/refresh/refresh.ts';
 import { formatBytes, formatCount, jsonError, jsonSummary, summaryLines, summaryTable } from '../snapshot/refresh/report.ts';
@@ -162,6 +163,7 @@ function progressEvents(o: Options, log: (line: string) => void): { events: Refr
 
 async function main(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  limitHeapGrowth();
   let o: Options;
   try {
     program.parse(argv);

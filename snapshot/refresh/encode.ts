@@ -39,9 +39,25 @@ export interface EncodeOptions extends XzOptions {
   verifyWith?: XzDecoder;
 }
 
+const utf8 = new TextEncoder();
+/** Where objects' JSON is encoded: one buffer reused per thread rather than one per object. */
+let scratch: Uint8Array | null = new Uint8Array(1 << 20);
+
 /** Encodes one JSON value as an object of `species`, or finds it among the known ones. */
 export async function encodeObject(species: string, value: Chunk | SpeciesRoot | TypoObject, options: EncodeOptions): Promise<EncodedObject> {
-  const json = new TextEncoder().encode(JSON.stringify(value));
+  const text = JSON.stringify(value);
+  // Taken while this object is encoded (species encoded inline can interleave at the awaits).
+  let buffer = scratch;
+  scratch = null;
+  if (!buffer || buffer.byteLength < text.length * 3) buffer = new Uint8Array(Math.max(text.length * 3, buffer?.byteLength ?? 0));
+  try {
+    return await encodeBytes(species, buffer.subarray(0, utf8.encodeInto(text, buffer).written), options);
+  } finally {
+    scratch = buffer;
+  }
+}
+
+async function encodeBytes(species: string, json: Uint8Array, options: EncodeOptions): Promise<EncodedObject> {
   const hash = sha256Hex(json).slice(0, OBJECT_HASH_LENGTH);
   const known = options.known?.get(hash);
   if (known && known.json_bytes === json.byteLength) return { ref: known, bytes: null };
@@ -54,8 +70,6 @@ export async function encodeObject(species: string, value: Chunk | SpeciesRoot |
 }
 
 export async function encodeSpecies(model: SpeciesModel, core: { source: string } | null, options: EncodeOptions): Promise<EncodedSpecies> {
-  const chunks = speciesChunks(model);
-  const typos = typoObjects(model);
   const objects: EncodedObject[] = [];
   const encode = async (value: Chunk | TypoObject) => {
     const object = await encodeObject(model.species, value, options);
@@ -75,9 +89,20 @@ export async function encodeSpecies(model: SpeciesModel, core: { source: string 
     if (!root.versions.includes(version)) root.versions.push(version);
     return [first, root.versions.indexOf(version), hashOfKey(ref.key), ref.bytes, ref.json_bytes];
   };
-  for (const { first, chunk } of chunks) root.chunks.push(entry(first, await encode(chunk)));
+  // Chunks, then typo objects, each let go once encoded: never both sets in memory at once.
+  const chunks: ({ first: string; chunk: Chunk } | null)[] = speciesChunks(model);
+  for (let i = 0; i < chunks.length; i++) {
+    const { first, chunk } = chunks[i]!;
+    chunks[i] = null;
+    root.chunks.push(entry(first, await encode(chunk)));
+  }
   // In first-character order, as readers bisect them.
-  for (const typo of typos.sort((a, b) => (a.first < b.first ? -1 : 1))) root.typos.push(entry(typo.first, await encode(typo)));
+  const typos: (TypoObject | null)[] = typoObjects(model).sort((a, b) => (a.first < b.first ? -1 : 1));
+  for (let i = 0; i < typos.length; i++) {
+    const typo = typos[i]!;
+    typos[i] = null;
+    root.typos.push(entry(typo.first, await encode(typo)));
+  }
   const rootObject = await encodeObject(model.species, root, options);
   objects.push(rootObject);
   return {

@@ -280,8 +280,9 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
       events.species?.({ species: report, done: reports.length, total: source!.speciesTotal, rowsRead: source!.rowsRead, bytesWritten });
     };
 
-    const encodeAndPut = async (species: string, job: ReturnType<typeof toJob>, inputHash: string) => {
-      const encoded: EncodedSpecies = await pool!.run(job);
+    // Takes the pool's promise, not the job: the job's rows are not kept here while it encodes.
+    const putWhenEncoded = async (species: string, encoding: Promise<EncodedSpecies>, inputHash: string) => {
+      const encoded = await encoding;
       checkAbort();
       const entry = await publication.putSpecies(encoded, inputHash);
       record(entry, species, encoded.skipped, encoded.objects.reduce((n, o) => n + (o.bytes?.byteLength ?? 0), 0), false);
@@ -352,7 +353,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
           }
           if (!group.fingerprint && rowsFingerprint) built.push(species);
           const known = previous && options.store ? await knownObjects(options.store, species, previous) : undefined;
-          const task = encodeAndPut(species, toJob(species, group.rows, read.core, { version: publication.version, known, preset, verify: true }), hash);
+          const task = putWhenEncoded(species, pool.run(toJob(species, group.rows, read.core, { version: publication.version, known, preset, verify: true })), hash);
           const tracked = task.then(
             () => void inflight.delete(tracked),
             (error) => {

@@ -42,13 +42,18 @@ export function toJob(species: string, rows: readonly GeneRow[], core: SpeciesCo
   return { species, stableIds, labels, locations, core, ...options };
 }
 
+function* rowsOf(job: SpeciesJob): Generator<GeneRow> {
+  const { stableIds, labels, locations } = job;
+  for (let i = 0; i < stableIds.length; i++) yield { stableId: stableIds[i]!, label: labels[i]!, location: locations[i]! };
+}
+
 let decoder: XzDecoder | null = null;
 
 export async function runSpeciesJob(job: SpeciesJob): Promise<EncodedSpecies> {
-  const { species, stableIds, labels, locations } = job;
-  const rows: GeneRow[] = new Array(stableIds.length);
-  for (let i = 0; i < stableIds.length; i++) rows[i] = { stableId: stableIds[i]!, label: labels[i]!, location: locations[i]! };
-  const model = buildSpeciesModel(species, rows, job.core?.data ?? null);
+  const model = buildSpeciesModel(job.species, rowsOf(job), job.core?.data ?? null);
+  // The model holds what encoding needs: let the rows and core data go while it runs.
+  job.stableIds = job.labels = job.locations = [];
+  if (job.core) job.core = { ...job.core, data: new Map() };
   const verifyWith = job.verify === false ? undefined : (decoder ??= nodeXzDecoder());
   return encodeSpecies(model, job.core && { source: job.core.source }, { version: job.version, known: job.known, preset: job.preset, verifyWith });
 }

@@ -57,7 +57,8 @@ export async function xzCompress(data: Uint8Array, options: XzOptions = {}): Pro
   const { byte: dictByte, dictSize } = lzma2DictByte(data.byteLength);
   const encoder = new Lzma2Compressor({ preset: options.preset ?? 9, dictSize });
   const head = Buffer.from(encoder.update(data));
-  const body = Buffer.concat([head, await encoder.finish()]);
+  const tail = await encoder.finish();
+  const bodyLength = head.byteLength + tail.byteLength;
 
   const streamFlags = [0x00, CHECK_CRC32];
   const streamHeader = [...MAGIC, ...withCrc(streamFlags)];
@@ -66,19 +67,19 @@ export async function xzCompress(data: Uint8Array, options: XzOptions = {}): Pro
   const blockHeaderBody = padTo4([0, 0x00, FILTER_LZMA2, 0x01, dictByte]);
   blockHeaderBody[0] = (blockHeaderBody.length + 4) / 4 - 1;
   const blockHeader = withCrc(blockHeaderBody);
-  const blockPadding = (4 - (body.byteLength % 4)) % 4;
+  const blockPadding = (4 - (bodyLength % 4)) % 4;
   const check = u32le(crc32(data));
-  const unpaddedSize = blockHeader.length + body.byteLength + check.length;
+  const unpaddedSize = blockHeader.length + bodyLength + check.length;
   const index = withCrc(padTo4([0x00, ...varint(1), ...varint(unpaddedSize), ...varint(data.byteLength)]));
   const backwardSize = index.length / 4 - 1;
   const footerFields = [...u32le(backwardSize), ...streamFlags];
   const streamFooter = [...u32le(crc32(Uint8Array.from(footerFields))), ...footerFields, ...FOOTER_MAGIC];
 
   const out = new Uint8Array(
-    streamHeader.length + blockHeader.length + body.byteLength + blockPadding + check.length + index.length + streamFooter.length,
+    streamHeader.length + blockHeader.length + bodyLength + blockPadding + check.length + index.length + streamFooter.length,
   );
   let at = 0;
-  for (const part of [streamHeader, blockHeader, body, new Array<number>(blockPadding).fill(0), check, index, streamFooter]) {
+  for (const part of [streamHeader, blockHeader, head, tail, new Array<number>(blockPadding).fill(0), check, index, streamFooter]) {
     out.set(part, at);
     at += part.length;
   }
