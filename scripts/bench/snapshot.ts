@@ -30,7 +30,7 @@ export interface SnapshotResult {
   dump_s: number;
   dump_peak_rss_mb: number;
   unchanged_ratio_vs_dump: number;
-  core: { labels_s: number; core_s: number; ratio: number; label_rows: number; core_rows: number };
+  core: { labels_s: number; core_s: number; ratio: number; label_rows: number; core_rows: number; fingerprint_s: number; plain_labels_s: number; ratio_vs_plain: number };
 }
 
 const TIME = '/usr/bin/time';
@@ -82,11 +82,33 @@ async function coreVersusLabels(ctx: BenchContext, conn: mysql.Connection): Prom
       await source.close();
       return { s, rows: found?.rows ?? 0 };
     };
+    // What an unchanged refresh asks instead of reading: the core data's fingerprint, summed by the server.
+    const timeFingerprint = async () => {
+      const source = await MysqlCoreSource.open({ url, release });
+      const t0 = performance.now();
+      await source.fingerprint(HUMAN);
+      const s = (performance.now() - t0) / 1000;
+      await source.close();
+      return s;
+    };
+    // The same label rows without the refresh's index order (FORCE INDEX streams them by species
+    // without a server-side sort, at a random read per row): the floor of a label read.
+    const timePlainLabels = async () => {
+      const t0 = performance.now();
+      await conn.query({ sql: `SELECT species, stable_id, display_label, location FROM \`${labels}\`.gene_autocomplete`, rowsAsArray: true });
+      return (performance.now() - t0) / 1000;
+    };
     await timeLabels();
     await timeCore();
+    await timeFingerprint();
+    await timePlainLabels();
     const rounds = ctx.quick ? 3 : 9;
     const l: number[] = [];
     const c: number[] = [];
+    const f: number[] = [];
+    const p: number[] = [];
+    const ratios: number[] = [];
+    const plainRatios: number[] = [];
     let labelRows = 0;
     let coreRows = 0;
     for (let r = 0; r < rounds; r++) {
@@ -94,10 +116,15 @@ async function coreVersusLabels(ctx: BenchContext, conn: mysql.Connection): Prom
         if (which === 'labels') ({ s: l[r], rows: labelRows } = await timeLabels());
         else ({ s: c[r], rows: coreRows } = await timeCore());
       }
+      ratios.push(c[r]! / l[r]!);
+      p.push(await timePlainLabels());
+      plainRatios.push(c[r]! / p[r]!);
+      f.push(await timeFingerprint());
     }
     const labels_s = round(median(l), 3);
     const core_s = round(median(c), 3);
-    return { labels_s, core_s, ratio: round(core_s / labels_s, 2), label_rows: labelRows, core_rows: coreRows };
+    // The median of the per-round ratios: each round's pair ran side by side on the same machine state.
+    return { labels_s, core_s, ratio: round(median(ratios), 2), label_rows: labelRows, core_rows: coreRows, fingerprint_s: round(median(f), 3), plain_labels_s: round(median(p), 3), ratio_vs_plain: round(median(plainRatios), 2) };
   } finally {
     await conn.query(`DROP DATABASE IF EXISTS \`${labels}\``);
     await conn.query(`DROP DATABASE IF EXISTS \`${core}\``);
@@ -163,7 +190,8 @@ export async function benchSnapshot(ctx: BenchContext): Promise<{ result: Snapsh
     const targets = [
       atMost('refresh with nothing changed vs raw mariadb dump (wall time)', result.unchanged_ratio_vs_dump, 2),
       atMost('full refresh peak RSS', result.full_refresh_peak_rss_mb, 512, 'MB'),
-      atMost(`core data reads vs label reads, ${HUMAN}`, core.ratio, 1.5),
+      atMost(`core data reads vs label reads as the refresh reads them, ${HUMAN}`, core.ratio, 1.5),
+      atMost(`core data reads vs a plain read of the same label rows, ${HUMAN}`, core.ratio_vs_plain, 1.5),
     ];
     const markdown = [
       '### 4. Snapshot refresh',
@@ -181,7 +209,7 @@ export async function benchSnapshot(ctx: BenchContext): Promise<{ result: Snapsh
         ['l', 'r', 'r'],
       ),
       '',
-      `Human core data (real sample in a core database, ${fmt(core.core_rows)} rows of the gene/synonym/biotype join) read as the refresh reads it (three scans joined in memory): ${core.core_s} s, against its ${fmt(core.label_rows)} label rows: ${core.labels_s} s (${core.ratio}x; medians of ${ctx.quick ? 3 : 9} alternating rounds, mysql2 in process).`,
+      `Human core data (real sample in a core database, ${fmt(core.core_rows)} rows of the gene/synonym/biotype join) read as the refresh reads it (three scans joined in memory): ${core.core_s} s, against its ${fmt(core.label_rows)} label rows: ${core.labels_s} s (${core.ratio}x, the median of the per-round ratios; medians of ${ctx.quick ? 3 : 9} alternating rounds, mysql2 in process). The same label rows read without the refresh's index order (a plain SELECT, buffered): ${core.plain_labels_s} s, against which the core read is ${core.ratio_vs_plain}x. The core fingerprint, summed by the server (what a refresh asks when the labels did not change): ${core.fingerprint_s} s.`,
     ].join('\n');
     return { result, markdown, targets };
   } finally {
