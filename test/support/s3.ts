@@ -16,7 +16,7 @@ export interface TestS3 {
   endpoint: string;
   port: number;
   directory: string;
-  /** Stops the server, keeping its files (start again with restart()). */
+  /** Stops the server and drops its connections, keeping its files (start again with restart()). */
   stop(): Promise<void>;
   restart(): Promise<void>;
   /** Stops it and removes its files. */
@@ -60,8 +60,14 @@ export async function startS3(buckets: string[], options: { port?: number; direc
   };
   await start();
   let running = true;
+  // As a server that goes away: its open connections drop too (close() alone waits for them,
+  // and a client keeping its connections alive would not notice the server had stopped).
   const stop = async () => {
-    if (running) await server.close();
+    if (running) {
+      const closed = server.close();
+      server.httpServer?.closeAllConnections();
+      await closed;
+    }
     running = false;
   };
   return {

@@ -24,6 +24,8 @@ declare module 's3rver' {
   export default class S3rver {
     constructor(options: S3rverOptions);
     store: FilesystemStore;
+    /** The node:http server, while running. */
+    httpServer?: import('node:http').Server;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
