@@ -8,7 +8,7 @@ import type { Connection } from 'mysql2';
 import { RefreshError } from './errors.ts';
 import { CoreDataBuilder, type CoreSource, type SpeciesCore } from './core-data.ts';
 import { CORE_TEXT_SQL, valueSql, type Fingerprint } from './input-hash.ts';
-import { classifyMysqlError, connectTo, parseMysqlUrl, query, quoteId } from './mysql-source.ts';
+import { classifyMysqlError, connectTo, parseMysqlUrl, query, quoteId, whenConnectionLost } from './mysql-source.ts';
 
 const CORE_PATTERN = /^([a-z0-9_]+?)_core_(\d+)_(\w+)$/;
 
@@ -172,20 +172,16 @@ const NONE: readonly string[] = Object.freeze([]);
  * Runs a query and calls `onRow` with each row (an array of the columns, strings and numbers
  * as mysql2 parses them) as it arrives: streamed, without a Readable's per-row cost. A core
  * species is held whole anyway, so the server needs no backpressure. A connection that drops
- * fails the read (mysql2 may not fail the query itself).
+ * fails the read (whenConnectionLost).
  */
 function eachRow(connection: Connection, sql: string, onRow: (row: unknown[]) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const lost = (error?: Error) => finish(error ?? Object.assign(new Error('the server closed the connection'), { code: 'PROTOCOL_CONNECTION_LOST' }));
-    const onEnd = () => lost();
     const finish = (error?: Error) => {
-      connection.off('error', lost);
-      connection.off('end', onEnd);
+      stop();
       if (error) reject(error);
       else resolve();
     };
-    connection.once('error', lost);
-    connection.once('end', onEnd);
+    const stop = whenConnectionLost(connection, finish);
     const query = connection.query({ sql, rowsAsArray: true });
     query.on('result', onRow as (row: unknown) => void);
     query.once('error', (error: Error) => finish(error));

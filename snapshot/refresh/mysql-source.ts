@@ -287,23 +287,28 @@ export class MysqlSource implements RowSource {
 }
 
 /**
- * A streaming query of arrays. mysql2 does not end or fail a streaming query whose connection
- * drops (a KILL, a server restart): only the connection hears of it, so the stream is failed
- * from there.
+ * Calls `fail` once when the connection errors or ends, until the returned function stops
+ * listening. mysql2 does not end or fail a query whose connection drops (a KILL, a server
+ * restart): only the connection hears of it.
  */
-export function streamQuery(connection: Connection, sql: string, values: unknown[] = []): Readable {
-  const stream = connection.query({ sql, values, rowsAsArray: true }).stream({ highWaterMark: 4096 });
-  const lost = (error?: Error) => {
-    if (stream.destroyed) return;
-    stream.destroy(error ?? Object.assign(new Error('the server closed the connection'), { code: 'PROTOCOL_CONNECTION_LOST' }));
-  };
+export function whenConnectionLost(connection: Connection, fail: (error: Error) => void): () => void {
+  const lost = (error?: Error) => fail(error ?? Object.assign(new Error('the server closed the connection'), { code: 'PROTOCOL_CONNECTION_LOST' }));
   const onEnd = () => lost();
   connection.once('error', lost);
   connection.once('end', onEnd);
-  stream.once('close', () => {
+  return () => {
     connection.off('error', lost);
     connection.off('end', onEnd);
+  };
+}
+
+/** A streaming query of arrays, failed when its connection drops. */
+export function streamQuery(connection: Connection, sql: string, values: unknown[] = []): Readable {
+  const stream = connection.query({ sql, values, rowsAsArray: true }).stream({ highWaterMark: 4096 });
+  const stop = whenConnectionLost(connection, (error) => {
+    if (!stream.destroyed) stream.destroy(error);
   });
+  stream.once('close', stop);
   return stream;
 }
 
