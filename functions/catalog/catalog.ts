@@ -120,17 +120,21 @@ export class SnapshotCatalog {
     return Math.ceil(this.retryMs / 1000);
   }
 
+  /** Whether the pointer is due for a re-check: refreshSeconds after a good read, retrySeconds after a failed one. */
+  private checkDue(now: number): boolean {
+    const interval = this.current && !this.pointerFailure ? this.refreshMs : this.retryMs;
+    return now - this.checkedAt >= interval;
+  }
+
   /** The current snapshot if it needs no re-check now (no I/O, no await), else null. */
   fresh(): Snapshot | null {
-    const interval = this.current && !this.pointerFailure ? this.refreshMs : this.retryMs;
-    return this.current && this.now() - this.checkedAt < interval ? this.current : null;
+    return this.current && !this.checkDue(this.now()) ? this.current : null;
   }
 
   /** The current snapshot, re-reading the pointer when it is older than refreshSeconds. */
   async snapshot(): Promise<Snapshot> {
     const now = this.now();
-    const interval = this.current && !this.pointerFailure ? this.refreshMs : this.retryMs;
-    if (now - this.checkedAt < interval) {
+    if (!this.checkDue(now)) {
       if (this.current) return this.current;
       throw new SnapshotUnavailableError(`no snapshot available: ${this.pointerFailure?.message}`, this.retryAfterSeconds);
     }
