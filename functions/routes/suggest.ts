@@ -29,8 +29,6 @@ export interface SuggestRequest {
   limit: number;
 }
 
-export const JSON_TYPE = 'application/json';
-
 function render(route: AnswerRoute, species: string, q: string, page: SearchPage, version: string): string {
   if (route === 'gene_suggest') return JSON.stringify(page.suggestions.map((s) => s.label));
   return JSON.stringify({ species, q, total: page.total, suggestions: page.suggestions, snapshot: version });
