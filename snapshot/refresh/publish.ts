@@ -20,7 +20,7 @@ import {
   type SnapshotSource,
   type SpeciesEntry,
 } from '../format.ts';
-import { sha256Hex, type EncodedSpecies } from './encode.ts';
+import type { EncodedSpecies } from './encode.ts';
 import { StorageError, type ObjectStore } from './store.ts';
 
 const JSON_TYPE = 'application/json';
@@ -54,7 +54,7 @@ export interface PublishOptions {
 export async function verifyObject(store: ObjectStore, key: string, written: Uint8Array): Promise<void> {
   const object = await store.get(key);
   if (!object) throw new StorageError('failed', `verification: ${store.description} lost ${key} right after writing it`);
-  if (object.body.byteLength !== written.byteLength || sha256Hex(object.body) !== sha256Hex(written)) {
+  if (Buffer.compare(object.body, written) !== 0) {
     throw new StorageError(
       'failed',
       `verification: ${key} reads back as ${object.body.byteLength} bytes that differ from the ${written.byteLength} bytes written`,
