@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fold, canonicalSpecies } from './fold.ts';
-import { compareCodePoints, compareLabels, compareNatural, sortLabels } from './natural.ts';
+import { compareCodePoints, compareCodeUnits, compareLabels, compareNatural, sortLabels } from './natural.ts';
 
 describe('fold', () => {
   it('lower-cases, decomposes and drops combining marks', () => {
@@ -44,6 +44,11 @@ describe('natural order', () => {
     expect(compareCodePoints('\u{ff21}', '\u{1f600}')).toBeLessThan(0);
     expect('\u{ff21}' < '\u{1f600}').toBe(false); // what plain string comparison would say
     expect(compareNatural('a\u{ff21}', 'a\u{1f600}')).toBeLessThan(0);
+  });
+
+  it('compareCodeUnits orders as plain string comparison does (sorted keys)', () => {
+    expect(['\u{ff21}', '\u{1f600}', 'b', 'a', 'ab', 'a'].sort(compareCodeUnits)).toEqual(['a', 'a', 'ab', 'b', '\u{1f600}', '\u{ff21}']);
+    expect(compareCodeUnits('x', 'x')).toBe(0);
   });
 
   it('is a consistent total order on real-looking labels', () => {

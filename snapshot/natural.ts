@@ -22,6 +22,11 @@ function codePointRank(c: number): number {
   return c >= 0xe000 ? c - 0x800 : c + 0x2000;
 }
 
+/** Compares two strings by UTF-16 code unit, as JavaScript's `<` does (the order of sorted keys). */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Compares two strings by code point (JavaScript's `<` compares UTF-16 code units). */
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

@@ -41,6 +41,7 @@ import {
   type LoadedSpecies,
   type Target,
 } from './lib.ts';
+import { compareCodeUnits } from '../../snapshot/natural.ts';
 
 const LIMIT = 10;
 /**
@@ -111,7 +112,7 @@ function ranked(root: SpeciesRoot, chunks: readonly ChunkIndex[], query: ParsedQ
 }
 
 function implementations(loaded: LoadedSpecies): Impl[] {
-  const sorted = loaded.labels.map(fold).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = loaded.labels.map(fold).sort(compareCodeUnits);
   const bsearch = (q: string): number => {
     const p = fold(q.trim());
     if (!p) return 0;

@@ -10,6 +10,7 @@ import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
 import { pack, packBits, packFrontCoded, packInts } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
+import { compareCodeUnits } from '../natural.ts';
 
 /**
  * A chunk's JSON is cut at about this size: a cold query decodes its species' root and one
@@ -37,7 +38,7 @@ export function chunkJson(model: SpeciesModel, entries: readonly Entry[], answer
   const biotypeNames = [...new Set(table.map((g) => model.labels[g]!.biotype).filter((b): b is string => b !== null))].sort();
   const biotypeIndex = new Map(biotypeNames.map((b, i) => [b, i]));
   const labels = table.map((g) => model.labels[g]!);
-  const prefixes = [...answers.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const prefixes = [...answers.keys()].sort(compareCodeUnits);
   const chunk: Chunk = {
     format: FORMAT_VERSION,
     species: model.species,

@@ -22,6 +22,7 @@ import {
 } from '../format.ts';
 import type { EncodedSpecies } from './encode.ts';
 import { StorageError, type ObjectStore } from './store.ts';
+import { compareCodeUnits } from '../natural.ts';
 
 const JSON_TYPE = 'application/json';
 const XZ_TYPE = 'application/x-xz';
@@ -110,7 +111,7 @@ export class Publication {
   }
 
   manifest(): Manifest {
-    const species = Object.fromEntries(Object.entries(this.species).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const species = Object.fromEntries(Object.entries(this.species).sort(([a], [b]) => compareCodeUnits(a, b)));
     return manifestSchema.parse({
       format: FORMAT_VERSION,
       version: this.version,

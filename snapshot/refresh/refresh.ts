@@ -23,6 +23,7 @@ import { Publication, readCurrent, type CurrentSnapshot } from './publish.ts';
 import type { RowSource, SpeciesSummary } from './rows.ts';
 import { toJob } from './species-job.ts';
 import { PreconditionFailedError, StorageError, type ObjectStore, type PutOptions, type StoredObject } from './store.ts';
+import { compareCodeUnits } from '../natural.ts';
 
 export interface SpeciesReport {
   species: string;
@@ -320,7 +321,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
         summaries = rows;
         only = [];
         let unchanged = 0;
-        for (const [species, summary] of [...summaries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        for (const [species, summary] of [...summaries].sort(([a], [b]) => compareCodeUnits(a, b))) {
           if (!production(species, summary.fingerprint.count)) continue;
           const previous = previousOf(species);
           const coreNow = cores.get(species);
@@ -394,7 +395,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshSummary> 
     await source.close();
     await core?.close();
 
-    reports.sort((a, b) => (a.species < b.species ? -1 : a.species > b.species ? 1 : 0));
+    reports.sort((a, b) => compareCodeUnits(a.species, b.species));
     const totals: Totals = { species: reports.length, with_core: 0, reused: 0, labels: 0, rows: 0, rows_read: source.rowsRead, skipped: 0, bytes: 0, uploaded_bytes: 0, json_bytes: 0 };
     for (const r of reports) {
       if (r.core) totals.with_core++;

@@ -10,7 +10,7 @@
  */
 import { fold } from '../fold.ts';
 import { KIND } from '../format.ts';
-import { compareCodePoints, compareNatural } from '../natural.ts';
+import { compareCodePoints, compareCodeUnits, compareNatural } from '../natural.ts';
 
 /** One row of Ensembl's gene_autocomplete table (NULL label or location allowed). */
 export interface GeneRow {
@@ -133,7 +133,7 @@ export function buildSpeciesModel(species: string, rows: Iterable<GeneRow>, core
       locations: stableIds.map((id) => ids.get(id)!),
       group,
       biotype,
-      synonyms: [...synonyms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, raw]) => raw),
+      synonyms: [...synonyms.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, raw]) => raw),
     });
   }
   records.sort((a, b) => a.group - b.group || compareNatural(a.key, b.key) || compareCodePoints(a.label, b.label));
