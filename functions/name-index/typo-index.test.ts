@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fold } from '../../snapshot/fold.ts';
 import { KIND, type TypoObject } from '../../snapshot/format.ts';
 import { packBits, packInts } from '../../snapshot/packed.ts';
 import { typoObjects } from '../../snapshot/refresh/chunks.ts';
