@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BitReader, indexTable, pack, packBits, packFrontCoded, PackedStrings, packInts, unpackFrontCoded, unpackInts } from './packed.ts';
+import { indexTable, onlyPaddingAfter, pack, packBits, packFrontCoded, PackedStrings, packInts, unpackBits, unpackFrontCoded, unpackInts } from './packed.ts';
 
 /** Seeded strings over a small alphabet, so that prefixes repeat. */
 function strings(count: number, seed: number): string[] {
@@ -90,16 +90,17 @@ describe('packed numbers and bits', () => {
     expect(() => unpackInts('1Aé', 2, 10)).toThrow(/bad digit/);
   });
 
-  it('read bits back in order, padding zeros and all, and tell when they run out', () => {
-    const bits = Array.from({ length: 40 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);
-    const reader = new BitReader(packBits(bits));
-    expect(bits.map(() => reader.next())).toEqual(bits);
-    expect(reader.done).toBe(true);
+  it('read bits back in order, padding zeros and all, and tell padding from more bits', () => {
+    const bits = Array.from({ length: 40 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0));
+    const read = unpackBits(packBits(bits));
     expect(packBits(bits)).toHaveLength(7);
-    const short = new BitReader(packBits([1, 1]));
-    expect([short.next(), short.next(), short.done]).toEqual([1, 1, true]);
-    for (let i = 0; i < 4; i++) short.next();
-    expect(() => short.next()).toThrow(/end too soon/);
-    expect(new BitReader(packBits([1, 0, 0, 0, 0, 0, 1])).done).toBe(false);
+    expect([...read]).toEqual([...bits, 0, 0]);
+    expect(onlyPaddingAfter(read, 40)).toBe(true);
+    expect(onlyPaddingAfter(read, 39)).toBe(false); // bit 39 is a 1
+    expect(onlyPaddingAfter(read, 43)).toBe(false); // past the end
+    expect(onlyPaddingAfter(unpackBits(packBits([1, 1])), 2)).toBe(true);
+    expect(onlyPaddingAfter(unpackBits(packBits([1, 0, 0, 0, 0, 0, 0])), 1)).toBe(false); // a whole digit more
+    expect(onlyPaddingAfter(unpackBits(''), 0)).toBe(true);
+    expect(() => unpackBits('A*')).toThrow(/bad digit at 1/);
   });
 });

@@ -218,34 +218,25 @@ export function packBits(bits: readonly number[]): string {
   return out;
 }
 
-/** Reads bits packed by packBits, in order; throws past the end or on a bad digit. */
-export class BitReader {
-  private readonly text: string;
-  private at = 0;
-  private digit = 0;
-  private left = 0;
-
-  constructor(text: string) {
-    this.text = text;
+/**
+ * The bits packBits packed, one per element, the last digit's padding included; throws on a
+ * bad digit. Read as an array rather than bit by bit through calls: a cold isolate runs this
+ * interpreted, where a call per bit is what costs.
+ */
+export function unpackBits(text: string): Uint8Array {
+  const bits = new Uint8Array(6 * text.length);
+  for (let i = 0, at = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
+    if (digit < 0) throw new Error(`packed bits: bad digit at ${i}`);
+    for (let b = 0; b < 6; b++) bits[at++] = (digit >> b) & 1;
   }
+  return bits;
+}
 
-  next(): number {
-    if (this.left === 0) {
-      const unit = this.text.charCodeAt(this.at);
-      const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
-      if (digit < 0) throw new Error(this.at >= this.text.length ? 'packed bits end too soon' : `packed bits: bad digit at ${this.at}`);
-      this.at++;
-      this.digit = digit;
-      this.left = 6;
-    }
-    const bit = this.digit & 1;
-    this.digit >>= 1;
-    this.left--;
-    return bit;
-  }
-
-  /** Whether everything was read: what is left is the last digit's zero padding. */
-  get done(): boolean {
-    return this.at === this.text.length && this.digit === 0;
-  }
+/** Whether the first `used` of unpacked bits are all they hold: what follows is the last digit's zero padding. */
+export function onlyPaddingAfter(bits: Uint8Array, used: number): boolean {
+  if (used > bits.length || bits.length - used >= 6) return false;
+  for (let i = used; i < bits.length; i++) if (bits[i] !== 0) return false;
+  return true;
 }

@@ -196,6 +196,8 @@ describe('chunk JSON', () => {
     expect(read({ answers: { prefixes: 'a', hits: packInts([1, 1, 0, 9]), texts: '' } })).toThrow(/answer 0 is malformed/);
     expect(read({ payload: 'A\tE1\t\nB\tE2\t' })).toThrow(/more than 1/);
     expect(read({ payload: 'A\tE1' })).toThrow(/payload must hold/);
+    expect(read({ payload: 'A\tE1\t1:5-9\tx' })).toThrow(/payload must hold/);
+    expect(read({ payload: 'A\tE1\t1:5-9' })).not.toThrow();
     expect(() => ChunkIndex.fromJson('y', new TextEncoder().encode(JSON.stringify(chunk)))).toThrow(/holds x/);
   });
 });

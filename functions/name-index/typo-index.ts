@@ -10,7 +10,7 @@
  * rows are equal (docs/design.md, "Typo fallback").
  */
 import { assertTypos, FormatError, type TypoObject } from '../../snapshot/format.ts';
-import { BitReader, indexTable, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
+import { indexTable, onlyPaddingAfter, unpackBits, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
@@ -36,7 +36,6 @@ const NONE = -1;
 
 /** A name's reference: kind (0 label, 1 synonym) above the label's global rank. */
 const KIND_SCALE = 2 ** 26;
-export const typoRef = (kind: 0 | 1, grank: number) => kind * KIND_SCALE + grank;
 export const refGrank = (ref: number) => ref % KIND_SCALE;
 export const refIsSynonym = (ref: number) => ref >= KIND_SCALE;
 
@@ -56,7 +55,7 @@ export interface TypoHit {
  */
 interface Trie {
   /** Per node, the UTF-16 unit on the edge into it; node 0 is the first character (depth 1). */
-  units: Uint16Array;
+  units: Uint8Array | Uint16Array;
   /** Node v's children are [childStart[v], childStart[v + 1]); one more entry. */
   childStart: IndexTable;
   /** Node v's subtree holds keys [keyLo[v], keyHi[v]); v ends key keyLo[v] iff it is a leaf or its first child's keys start later. */
@@ -88,7 +87,7 @@ interface Levels {
 type Nodes = IndexTable | Int32Array;
 
 export class TypoIndex {
-  private readonly units: Uint16Array;
+  private readonly units: Uint8Array | Uint16Array;
   private readonly childStart: IndexTable;
   private readonly keyLo: IndexTable;
   private readonly keyHi: IndexTable;
@@ -471,26 +470,39 @@ function grow(list: Int32Array, size: number): Int32Array {
 
 function levelsOf(trie: Trie): Levels {
   const { units, depthStart } = trie;
-  const alphabet = Uint16Array.from(new Set(units)).sort();
+  // Names are mostly ASCII: mark those in a table, and collect the rest in a set (far faster than a set of every unit).
+  const seen = new Uint8Array(128);
+  const wide = new Set<number>();
+  for (let v = 0; v < units.length; v++) {
+    const unit = units[v]!;
+    if (unit < 128) seen[unit] = 1;
+    else wide.add(unit);
+  }
+  const alphabet = new Uint16Array(seen.reduce((n, s) => n + s, 0) + wide.size);
+  let size = 0;
+  for (let unit = 0; unit < 128; unit++) if (seen[unit]) alphabet[size++] = unit;
+  alphabet.set(Uint16Array.from(wide).sort(), size);
   const ascii = new Int16Array(128).fill(-1);
-  alphabet.forEach((unit, i) => {
-    if (unit < 128) ascii[unit] = i;
-  });
-  const indexOf = (unit: number) => (unit < 128 ? ascii[unit]! : alphabet.indexOf(unit));
+  for (let i = 0; i < size; i++) ascii[alphabet[i]!] = i;
   const maxDepth = Math.max(0, Math.min(depthStart.length - 2, LEVEL_DEPTH));
   const a = alphabet.length;
   const listed = maxDepth >= 1 ? depthStart[maxDepth + 1]! : 0;
+  // Each listed node's bucket (depth, unit index), counted, then the nodes placed by bucket.
+  const bucket = new Uint32Array(listed);
   const counts = new Uint32Array((maxDepth + 1) * a + 1);
   for (let depth = 1; depth <= maxDepth; depth++) {
-    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) counts[depth * a + indexOf(units[v]!) + 1]!++;
+    for (let v = depthStart[depth]!, end = depthStart[depth + 1]!; v < end; v++) {
+      const unit = units[v]!;
+      const b = depth * a + (unit < 128 ? ascii[unit]! : alphabet.indexOf(unit));
+      bucket[v] = b;
+      counts[b + 1]!++;
+    }
   }
   for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
   const starts = indexTable(counts.length, listed);
   starts.set(counts);
   const nodes = indexTable(listed, listed);
-  for (let depth = 1; depth <= maxDepth; depth++) {
-    for (let v = depthStart[depth]!; v < depthStart[depth + 1]!; v++) nodes[counts[depth * a + indexOf(units[v]!)]!++] = v;
-  }
+  for (let v = depthStart[1] ?? 0; v < listed; v++) nodes[counts[bucket[v]!]!++] = v;
   return { alphabet, ascii, maxDepth, starts, nodes };
 }
 
@@ -508,46 +520,11 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   const text = object.units;
   const n = text.length;
   if (n === 0 || text[0] !== first) throw new Error(`the trie must start with ${JSON.stringify(first)}`);
-  const units = new Uint16Array(n);
-  for (let v = 0; v < n; v++) units[v] = text.charCodeAt(v);
-  const childStart = indexTable(n + 1, n);
-  const children = new BitReader(object.children);
-  let next = 1;
-  for (let v = 0; v < n; v++) {
-    childStart[v] = next;
-    while (children.next() === 1) next++;
-    if (next > n) throw new Error(`children must place all ${n} nodes once`);
-  }
-  childStart[n] = next;
-  if (next !== n || !children.done) throw new Error(`children must place all ${n} nodes once`);
-  const ends = new BitReader(object.ends);
-  const end = new Uint8Array(n);
-  for (let v = 0; v < n; v++) {
-    end[v] = ends.next();
-    const from = childStart[v]!;
-    const to = childStart[v + 1]!;
-    if (from === to && end[v] === 0) throw new Error('every leaf must end a name');
-    for (let c = from + 1; c < to; c++) if (units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
-  }
-  if (!ends.done) throw new Error(`ends must hold ${n} bits`);
-  // Names below each node, bottom up; then each node's first name, top down (preorder rank).
-  const count = new Uint32Array(n);
-  for (let v = n - 1; v >= 0; v--) {
-    let names = end[v]!;
-    for (let c = childStart[v]!; c < childStart[v + 1]!; c++) names += count[c]!;
-    count[v] = names;
-  }
-  const keys = count[0]!;
-  const keyLo = indexTable(n, keys);
-  const keyHi = indexTable(n, keys);
-  for (let v = 0; v < n; v++) {
-    keyHi[v] = keyLo[v]! + count[v]!;
-    let k = keyLo[v]! + end[v]!;
-    for (let c = childStart[v]!; c < childStart[v + 1]!; c++) {
-      keyLo[c] = k;
-      k += count[c]!;
-    }
-  }
+  const units = unitsOf(text);
+  const childStart = childStarts(unpackBits(object.children), units);
+  const ends = unpackBits(object.ends);
+  if (!onlyPaddingAfter(ends, n)) throw new Error(`ends must hold ${n} bits`);
+  const { keys, keyLo, keyHi } = keyRanges(childStart, ends);
   // Children ranges given in parent order make level order: one level's children are the next level.
   const depthStart = [0];
   for (let lo = 0, hi = 1; lo < hi; [lo, hi] = [hi, childStart[hi]!]) depthStart.push(lo);
@@ -555,18 +532,81 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   return { trie: { units, childStart, keyLo, keyHi, depthStart }, keys };
 }
 
+// The passes below are functions of their own: a cold isolate compiles a hot loop sooner when
+// the function around it is small.
+
+/** Where each node's children start: a 1 per child (numbered on from 1), then a 0, per node; siblings in unit order. */
+function childStarts(children: Uint8Array, units: Uint8Array | Uint16Array): IndexTable {
+  const n = units.length;
+  const childStart = indexTable(n + 1, n);
+  childStart[0] = 1;
+  let next = 1;
+  let v = 0;
+  let bit = 0;
+  for (; bit < children.length && v < n; bit++) {
+    if (children[bit] === 0) childStart[++v] = next;
+    else {
+      const c = next++;
+      if (c >= n) throw new Error(`children must place all ${n} nodes once`);
+      if (c > childStart[v]! && units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
+    }
+  }
+  if (v !== n || next !== n || !onlyPaddingAfter(children, bit)) throw new Error(`children must place all ${n} nodes once`);
+  return childStart;
+}
+
+/** Each node's keys [keyLo, keyHi): names below it counted bottom up, then each node's first name top down (preorder rank). */
+function keyRanges(childStart: IndexTable, ends: Uint8Array): { keys: number; keyLo: IndexTable; keyHi: IndexTable } {
+  const n = childStart.length - 1;
+  const count = new Uint32Array(n);
+  for (let v = n - 1; v >= 0; v--) {
+    const from = childStart[v]!;
+    const to = childStart[v + 1]!;
+    if (from === to && ends[v] === 0) throw new Error('every leaf must end a name');
+    let names = ends[v]!;
+    for (let c = from; c < to; c++) names += count[c]!;
+    count[v] = names;
+  }
+  const keys = count[0]!;
+  const keyLo = indexTable(n, keys);
+  const keyHi = indexTable(n, keys);
+  for (let v = 0; v < n; v++) {
+    keyHi[v] = keyLo[v]! + count[v]!;
+    let k = keyLo[v]! + ends[v]!;
+    for (let c = childStart[v]!, to = childStart[v + 1]!; c < to; c++) {
+      keyLo[c] = k;
+      k += count[c]!;
+    }
+  }
+  return { keys, keyLo, keyHi };
+}
+
+/** A string's UTF-16 units: encoded natively when it is ASCII (as names mostly are), else one by one. */
+function unitsOf(text: string): Uint8Array | Uint16Array {
+  const ascii = new TextEncoder().encode(text);
+  if (ascii.length === text.length) return ascii;
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return units;
+}
+
 /** Where each name's references start, from their counts (packed bits, a 1 per reference after the first, then a 0); `total` references in all. */
 function refStarts(counts: string, keys: number, total: number): IndexTable {
-  const bits = new BitReader(counts);
+  const bits = unpackBits(counts);
   const starts = indexTable(keys + 1, total);
   let r = 0;
+  let bit = 0;
   for (let k = 0; k < keys; k++) {
     r++;
-    while (bits.next() === 1) r++;
+    while (bit < bits.length && bits[bit] === 1) {
+      r++;
+      bit++;
+    }
+    if (bit++ >= bits.length) throw new Error('packed bits end too soon');
     if (r <= total) starts[k + 1] = r;
   }
   if (r !== total) throw new Error(`refs must hold ${r} references`);
-  if (!bits.done) throw new Error(`counts must hold ${keys} names`);
+  if (!onlyPaddingAfter(bits, bit)) throw new Error(`counts must hold ${keys} names`);
   return starts;
 }
 
@@ -582,7 +622,7 @@ export function typoIndexOf(value: unknown, species: string, first: string): Typ
     const values = unpackInts(value.refs, total, 2 * KIND_SCALE);
     // Packed as rank * 2 + (synonym ? 1 : 0); searched as kind above rank.
     const refs = new Uint32Array(total);
-    for (let r = 0; r < total; r++) refs[r] = typoRef((values[r]! & 1) as 0 | 1, values[r]! >>> 1);
+    for (let r = 0; r < total; r++) refs[r] = (values[r]! & 1) * KIND_SCALE + (values[r]! >>> 1);
     return new TypoIndex(trie, refStart, refs);
   } catch (error) {
     throw new FormatError(`typo object ${JSON.stringify(first)} of ${species}: ${(error as Error).message}`);
