@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexTable, onlyPaddingAfter, pack, packBits, packFrontCoded, PackedStrings, packInts, unpackBits, unpackFrontCoded, unpackInts } from './packed.ts';
+import { indexTable, onlyPaddingAfter, pack, packBits, packFrontCoded, PackedStrings, packInts, unaryStarts, unpackBits, unpackFrontCoded, unpackInts } from './packed.ts';
 
 /** Seeded strings over a small alphabet, so that prefixes repeat. */
 function strings(count: number, seed: number): string[] {
@@ -102,5 +102,24 @@ describe('packed numbers and bits', () => {
     expect(onlyPaddingAfter(unpackBits(packBits([1, 0, 0, 0, 0, 0, 0])), 1)).toBe(false); // a whole digit more
     expect(onlyPaddingAfter(unpackBits(''), 0)).toBe(true);
     expect(() => unpackBits('A*')).toThrow(/bad digit at 1/);
+  });
+
+  it('read unary runs as running starts, digit by digit, as a bit-by-bit reading would', () => {
+    const rand = ((seed) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31))(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const numbers = Array.from({ length: Math.floor(rand() * 40) }, () => (rand() < 0.5 ? 0 : Math.floor(rand() * 9)));
+      const bits = numbers.flatMap((k) => [...Array<number>(k).fill(1), 0]);
+      const [first, step] = [Math.floor(rand() * 3), trial % 2];
+      const expected = [first];
+      for (const k of numbers) expected.push(expected.at(-1)! + step + k);
+      const out = new Uint32Array(numbers.length + 1);
+      expect(unaryStarts(packBits(bits), numbers.length, first, step, out)).toBe(expected.at(-1));
+      expect([...out]).toEqual(expected);
+      if (numbers.length > 0) expect(() => unaryStarts(packBits(bits).slice(0, -1), numbers.length, first, step, out)).toThrow(/end too soon/);
+      expect(unaryStarts(packBits([...bits, 1]), numbers.length, first, step, out)).toBe(-1);
+      expect(unaryStarts(packBits([...bits, 0, 0, 0, 0, 0, 0]), numbers.length, first, step, out)).toBe(-1);
+    }
+    expect(unaryStarts('', 0, 5, 1, new Uint8Array(1))).toBe(5);
+    expect(() => unaryStarts('A*', 7, 0, 0, new Uint8Array(8))).toThrow(/bad digit at 1/);
   });
 });

@@ -240,3 +240,44 @@ export function onlyPaddingAfter(bits: Uint8Array, used: number): boolean {
   for (let i = used; i < bits.length; i++) if (bits[i] !== 0) return false;
   return true;
 }
+
+/** Per digit: its 1 bits, its 0 bits, and for its k-th 0 bit the 1 bits before it (at 6 * digit + k). */
+const DIGIT_ONES = new Uint8Array(64);
+const DIGIT_ZEROS = new Uint8Array(64);
+const ONES_BEFORE_ZERO = new Uint8Array(64 * 6);
+for (let d = 0; d < 64; d++) {
+  for (let b = 0; b < 6; b++) {
+    if ((d >> b) & 1) DIGIT_ONES[d]!++;
+    else ONES_BEFORE_ZERO[6 * d + DIGIT_ZEROS[d]!++] = DIGIT_ONES[d]!;
+  }
+}
+
+/**
+ * Reads `runs` unary numbers packed by packBits (each a run of 1 bits closed by a 0) as running
+ * starts: out[0] = first, out[i + 1] = out[i] + step + number i. Returns the last start as
+ * counted (not clipped to out's width: callers check it), or -1 when more than the last digit's
+ * zero padding follows. Throws when the bits end too soon or a digit is bad. A digit at a time,
+ * through tables: a cold isolate runs this interpreted, where a step per bit is what costs.
+ */
+export function unaryStarts(text: string, runs: number, first: number, step: number, out: IndexTable): number {
+  out[0] = first;
+  let run = 0;
+  let ones = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
+    if (digit < 0) throw new Error(`packed bits: bad digit at ${i}`);
+    const zeros = DIGIT_ZEROS[digit]!;
+    for (let k = 0; k < zeros && run < runs; k++) {
+      run++;
+      const before = ONES_BEFORE_ZERO[6 * digit + k]!;
+      const start = first + step * run + ones + before;
+      out[run] = start;
+      // The last run: only zeros may follow in its digit, and no digit after it.
+      if (run === runs) return i === text.length - 1 && before === DIGIT_ONES[digit] ? start : -1;
+    }
+    ones += DIGIT_ONES[digit]!;
+  }
+  if (runs === 0) return text === '' ? first : -1;
+  throw new Error('packed bits end too soon');
+}

@@ -10,7 +10,7 @@
  * rows are equal (docs/design.md, "Typo fallback").
  */
 import { assertTypos, FormatError, type TypoObject } from '../../snapshot/format.ts';
-import { indexTable, onlyPaddingAfter, unpackBits, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
+import { indexTable, onlyPaddingAfter, unaryStarts, unpackBits, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
@@ -521,10 +521,12 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   const n = text.length;
   if (n === 0 || text[0] !== first) throw new Error(`the trie must start with ${JSON.stringify(first)}`);
   const units = unitsOf(text);
-  const childStart = childStarts(unpackBits(object.children), units);
+  // Node v's children: a 1 per child, numbered on from 1, then a 0.
+  const childStart = indexTable(n + 1, n);
+  if (unaryStarts(object.children, n, 1, 0, childStart) !== n) throw new Error(`children must place all ${n} nodes once`);
   const ends = unpackBits(object.ends);
   if (!onlyPaddingAfter(ends, n)) throw new Error(`ends must hold ${n} bits`);
-  const { keys, keyLo, keyHi } = keyRanges(childStart, ends);
+  const { keys, keyLo, keyHi } = keyRanges(childStart, ends, units);
   // Children ranges given in parent order make level order: one level's children are the next level.
   const depthStart = [0];
   for (let lo = 0, hi = 1; lo < hi; [lo, hi] = [hi, childStart[hi]!]) depthStart.push(lo);
@@ -532,51 +534,36 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   return { trie: { units, childStart, keyLo, keyHi, depthStart }, keys };
 }
 
-// The passes below are functions of their own: a cold isolate compiles a hot loop sooner when
-// the function around it is small.
-
-/** Where each node's children start: a 1 per child (numbered on from 1), then a 0, per node; siblings in unit order. */
-function childStarts(children: Uint8Array, units: Uint8Array | Uint16Array): IndexTable {
+/**
+ * Each node's keys [keyLo, keyHi) in two linear passes (a function of its own: a cold isolate
+ * compiles a hot loop sooner when the function around it is small). Nodes are in level order,
+ * so a node's parent is the last node whose children start at or before it, and walking the
+ * nodes in order walks their parents in order too. Throws on a leaf that ends no name, a child
+ * numbered before its parent, or siblings out of unit order.
+ */
+function keyRanges(childStart: IndexTable, ends: Uint8Array, units: Uint8Array | Uint16Array): { keys: number; keyLo: IndexTable; keyHi: IndexTable } {
   const n = units.length;
-  const childStart = indexTable(n + 1, n);
-  childStart[0] = 1;
-  let next = 1;
-  let v = 0;
-  let bit = 0;
-  for (; bit < children.length && v < n; bit++) {
-    if (children[bit] === 0) childStart[++v] = next;
-    else {
-      const c = next++;
-      if (c >= n) throw new Error(`children must place all ${n} nodes once`);
-      if (c > childStart[v]! && units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
-    }
-  }
-  if (v !== n || next !== n || !onlyPaddingAfter(children, bit)) throw new Error(`children must place all ${n} nodes once`);
-  return childStart;
-}
-
-/** Each node's keys [keyLo, keyHi): names below it counted bottom up, then each node's first name top down (preorder rank). */
-function keyRanges(childStart: IndexTable, ends: Uint8Array): { keys: number; keyLo: IndexTable; keyHi: IndexTable } {
-  const n = childStart.length - 1;
+  // Bottom up: the names below a node are its own and its children's.
   const count = new Uint32Array(n);
-  for (let v = n - 1; v >= 0; v--) {
-    const from = childStart[v]!;
-    const to = childStart[v + 1]!;
-    if (from === to && ends[v] === 0) throw new Error('every leaf must end a name');
-    let names = ends[v]!;
-    for (let c = from; c < to; c++) names += count[c]!;
-    count[v] = names;
+  for (let c = n - 1, p = n - 1; c >= 0; c--) {
+    if (childStart[c] === childStart[c + 1] && ends[c] === 0) throw new Error('every leaf must end a name');
+    count[c]! += ends[c]!;
+    if (c === 0) break;
+    while (p > 0 && childStart[p]! > c) p--;
+    count[p]! += count[c]!;
   }
+  // Top down: a first child's keys start after its parent's own name, a sibling's after the one before.
   const keys = count[0]!;
   const keyLo = indexTable(n, keys);
   const keyHi = indexTable(n, keys);
-  for (let v = 0; v < n; v++) {
-    keyHi[v] = keyLo[v]! + count[v]!;
-    let k = keyLo[v]! + ends[v]!;
-    for (let c = childStart[v]!, to = childStart[v + 1]!; c < to; c++) {
-      keyLo[c] = k;
-      k += count[c]!;
-    }
+  keyHi[0] = keys;
+  for (let c = 1, p = 0; c < n; c++) {
+    while (childStart[p + 1]! <= c) p++;
+    if (p >= c) throw new Error(`children must place all ${n} nodes once`);
+    if (c === childStart[p]) keyLo[c] = keyLo[p]! + ends[p]!;
+    else if (units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
+    else keyLo[c] = keyLo[c - 1]! + count[c - 1]!;
+    keyHi[c] = keyLo[c]! + count[c]!;
   }
   return { keys, keyLo, keyHi };
 }
@@ -592,21 +579,10 @@ function unitsOf(text: string): Uint8Array | Uint16Array {
 
 /** Where each name's references start, from their counts (packed bits, a 1 per reference after the first, then a 0); `total` references in all. */
 function refStarts(counts: string, keys: number, total: number): IndexTable {
-  const bits = unpackBits(counts);
   const starts = indexTable(keys + 1, total);
-  let r = 0;
-  let bit = 0;
-  for (let k = 0; k < keys; k++) {
-    r++;
-    while (bit < bits.length && bits[bit] === 1) {
-      r++;
-      bit++;
-    }
-    if (bit++ >= bits.length) throw new Error('packed bits end too soon');
-    if (r <= total) starts[k + 1] = r;
-  }
-  if (r !== total) throw new Error(`refs must hold ${r} references`);
-  if (!onlyPaddingAfter(bits, bit)) throw new Error(`counts must hold ${keys} names`);
+  const last = unaryStarts(counts, keys, 0, 1, starts);
+  if (last < 0) throw new Error(`counts must hold ${keys} names`);
+  if (last !== total) throw new Error(`refs must hold ${last} references`);
   return starts;
 }
 
