@@ -14,10 +14,11 @@ export default defineConfig({
           name: 'node',
           include: ['{functions,snapshot,scripts,test}/**/*.test.ts'],
           exclude: ['test/workers/**', 'node_modules/**'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          // expect.poll waits for a page or server to settle; with two files at a time 1 s (the
-          // default) is too little. What is polled for is unchanged.
+          // Hang guards, not speed checks (those are `npm run bench`): with two files at a time
+          // a refresh test that takes 25 s alone can take twice that, and a page longer than
+          // expect.poll's default second to settle. What is awaited or polled for is unchanged.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           expect: { poll: { timeout: 10_000 } },
         },
       },
