@@ -189,6 +189,8 @@ describe('typo index', () => {
     expect(read({ ...trie, units: 'cac' })).toThrow(/start with "b"/);
     expect(read({ ...trie, ends: packBits([0, 0, 1]) })).toThrow(/every leaf must end a name/);
     expect(read({ ...trie, children: packBits([1, 0, 0, 0]) })).toThrow(/place all 3 nodes/);
+    // b and a leaves, c the parent of both (itself included): numbers add up, the tree does not.
+    expect(read({ ...trie, children: packBits([0, 0, 1, 1, 0]), ends: packBits([1, 1, 0]) })).toThrow(/place all 3 nodes/);
     expect(read({ ...trie, counts: '' })).toThrow(/end too soon/);
     expect(read({ ...trie, counts: packBits([0, 0, 0, 0, 0, 0, 0]) })).toThrow(/counts must hold 2 names/);
     expect(read({ ...trie, refs: packInts([2]) })).toThrow(/refs must hold 2/);

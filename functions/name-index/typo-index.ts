@@ -535,11 +535,10 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
 }
 
 /**
- * Each node's keys [keyLo, keyHi) in two linear passes (a function of its own: a cold isolate
- * compiles a hot loop sooner when the function around it is small). Nodes are in level order,
- * so a node's parent is the last node whose children start at or before it, and walking the
- * nodes in order walks their parents in order too. Throws on a leaf that ends no name, a child
- * numbered before its parent, or siblings out of unit order.
+ * Each node's keys [keyLo, keyHi) in two linear passes. Nodes are in level order, so a node's
+ * parent is the last node whose children start at or before it, and walking the nodes in order
+ * walks their parents in order too. Throws on a leaf that ends no name, a child numbered before
+ * its parent, or siblings out of unit order.
  */
 function keyRanges(childStart: IndexTable, ends: Uint8Array, units: Uint8Array | Uint16Array): { keys: number; keyLo: IndexTable; keyHi: IndexTable } {
   const n = units.length;
