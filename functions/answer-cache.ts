@@ -4,6 +4,7 @@
  * the colo's Cache API (SharedAnswers), where every isolate of a location finds them. A key
  * names the version, so a new version never sees an old answer.
  */
+import { stringBytes } from '../snapshot/packed.ts';
 import { ByteBudgetLru } from './catalog/lru.ts';
 
 export type AnswerRoute = 'autocomplete' | 'gene_suggest';
@@ -24,12 +25,6 @@ export function targetKey(version: string, target: string): string {
 /** The path and query of a request URL: what the client asked for. */
 export function requestTarget(url: string): string {
   return url.slice(url.indexOf('/', url.indexOf('//') + 2));
-}
-
-/** What V8 keeps a string in: one byte per Latin-1 unit, else two for every unit. */
-function stringBytes(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.length * (/[^\x00-\xff]/.test(text) ? 2 : 1);
 }
 
 export class AnswerCache {

@@ -56,6 +56,12 @@ export function unpackFrontCoded(text: string, count: number): string {
 }
 
 /** A table of non-negative integers: one or two bytes each when its values allow, as most do. */
+/** What V8 keeps a string in: one byte per unit when every unit is Latin-1, else two per unit. */
+export function stringBytes(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.length * (/[^\x00-\xff]/.test(text) ? 2 : 1);
+}
+
 export type IndexTable = Uint8Array | Uint16Array | Uint32Array;
 
 /** A zeroed table of `length` values, each at most `max`. */
@@ -84,8 +90,7 @@ export class PackedStrings {
     }
     this.starts[count] = at;
     if (count > 0 ? at !== text.length + 1 : text !== '') throw new Error(`packed text holds more than ${count} strings`);
-    // eslint-disable-next-line no-control-regex
-    this.byteLength = text.length * (/[^\x00-\xff]/.test(text) ? 2 : 1) + this.starts.byteLength;
+    this.byteLength = stringBytes(text) + this.starts.byteLength;
   }
 
   get length(): number {
