@@ -86,7 +86,7 @@ export interface CatalogHealth {
 
 const decoder = new TextDecoder();
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-/** Object names hold the first 16 bytes of the SHA-256 (OBJECT_HASH_LENGTH hex digits). */
+/** Object names hold the first bytes of the SHA-256 (OBJECT_HASH_LENGTH hex digits). */
 const OBJECT_HASH_BYTES = OBJECT_HASH_LENGTH / 2;
 
 /** The typo index of a first character no name starts with. */

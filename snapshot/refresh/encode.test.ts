@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
-import { assertRoot, rootRef } from '../format.ts';
+import { assertRoot, OBJECT_HASH_LENGTH, rootRef } from '../format.ts';
 import { encodeSpecies } from './encode.ts';
 import { buildSpeciesModel } from './species-model.ts';
 import { nodeXzDecoder } from './xz-node.ts';
@@ -23,7 +23,7 @@ describe('encodeSpecies', () => {
     expect(encoded).toMatchObject({ species: 'homo_sapiens', labels: 2, rows: 2, skipped: 0, core: { source: 'core.tsv' } });
     expect(encoded.objects.at(-1)!.ref).toEqual(encoded.root);
     for (const { ref, bytes } of encoded.objects) {
-      expect(ref.key).toMatch(new RegExp(`^v/${VERSION}/homo_sapiens/[0-9a-f]{32}\\.json\\.xz$`));
+      expect(ref.key).toMatch(new RegExp(`^v/${VERSION}/homo_sapiens/[0-9a-f]{${OBJECT_HASH_LENGTH}}\\.json\\.xz$`));
       expect(bytes!.byteLength).toBe(ref.bytes);
       expect(xz.decode(bytes!).byteLength).toBe(ref.json_bytes);
     }

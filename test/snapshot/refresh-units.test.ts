@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirStore } from '../../snapshot/refresh/dir-store.ts';
-import { FORMAT_VERSION, keys, type SpeciesEntry } from '../../snapshot/format.ts';
+import { FORMAT_VERSION, keys, OBJECT_HASH_LENGTH, type SpeciesEntry } from '../../snapshot/format.ts';
 import { xzCompress } from '../../snapshot/refresh/xz-encode.ts';
 import { checkShrink } from '../../snapshot/refresh/guard.ts';
 import { parseMysqlUrl, rankDatabases, releaseOf } from '../../snapshot/refresh/mysql-source.ts';
@@ -64,7 +64,7 @@ describe('pruning', () => {
       const brandNewIncomplete = v(1, 'cafe', now);
       const complete = [old1, old2, old3, previous, current, oldLoser];
       for (const version of [...complete, staleOrphan, inFlight, brandNewIncomplete]) {
-        await store.put(keys.object(version, 'homo_sapiens', 'ab'.repeat(16)), new Uint8Array([1]));
+        await store.put(keys.object(version, 'homo_sapiens', 'ab'.repeat(OBJECT_HASH_LENGTH / 2)), new Uint8Array([1]));
         if (complete.includes(version)) await store.put(keys.manifest(version), emptyManifest(version));
       }
       await store.put(keys.manifest(inFlight), emptyManifest(inFlight));
@@ -97,12 +97,12 @@ describe('pruning objects that later versions refer to', () => {
       const store = new DirStore(dir);
       const now = new Date('2026-11-23T12:00:00Z');
       const [old, previous, current] = ['20261118T000000Z-aaaa', '20261120T000000Z-bbbb', '20261122T000000Z-cccc'];
-      const shared = keys.object(old, 'homo_sapiens', '11'.repeat(16));
-      const unused = keys.object(old, 'homo_sapiens', '22'.repeat(16));
-      const rootKey = keys.object(current, 'homo_sapiens', '33'.repeat(16));
+      const shared = keys.object(old, 'homo_sapiens', '11'.repeat(OBJECT_HASH_LENGTH / 2));
+      const unused = keys.object(old, 'homo_sapiens', '22'.repeat(OBJECT_HASH_LENGTH / 2));
+      const rootKey = keys.object(current, 'homo_sapiens', '33'.repeat(OBJECT_HASH_LENGTH / 2));
       await store.put(shared, new Uint8Array([1]));
       await store.put(unused, new Uint8Array([2]));
-      const root = { format: FORMAT_VERSION, species: 'homo_sapiens', labels: 1, versions: [old], chunks: [['', 0, '11'.repeat(16), 1, 1]], typos: [] };
+      const root = { format: FORMAT_VERSION, species: 'homo_sapiens', labels: 1, versions: [old], chunks: [['', 0, '11'.repeat(OBJECT_HASH_LENGTH / 2), 1, 1]], typos: [] };
       await store.put(rootKey, await xzCompress(new TextEncoder().encode(JSON.stringify(root))));
       await store.put(keys.manifest(old), emptyManifest(old));
       await store.put(keys.manifest(previous), emptyManifest(previous));
