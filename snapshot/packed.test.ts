@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexTable, onlyPaddingAfter, pack, packBits, packFrontCoded, PackedStrings, packInts, unaryStarts, unpackBits, unpackFrontCoded, unpackInts } from './packed.ts';
+import { indexTable, onlyPaddingAfter, pack, packBits, packFrontCoded, PackedInts, PackedStrings, packInts, unaryStarts, unpackBits, unpackFrontCoded, unpackInts } from './packed.ts';
 
 /** Seeded strings over a small alphabet, so that prefixes repeat. */
 function strings(count: number, seed: number): string[] {
@@ -88,6 +88,21 @@ describe('packed numbers and bits', () => {
     expect(() => unpackInts(packInts([5, 60]), 2, 10)).toThrow(/packed number 1 is 60, not below 10/);
     expect(() => unpackInts('1A*', 2, 10)).toThrow(/bad digit/);
     expect(() => unpackInts('1Aé', 2, 10)).toThrow(/bad digit/);
+  });
+
+  it('read one at a time (PackedInts) as unpacking them all does, and are checked as strictly', () => {
+    for (const max of [1, 63, 64, 4095, 4096, 2 ** 26, 2 ** 30]) {
+      const values = Array.from({ length: 50 }, (_, i) => Math.floor((i * 2654435761) % max));
+      const packed = new PackedInts(packInts(values), 50, max);
+      expect(Array.from({ length: packed.length }, (_, i) => packed.get(i))).toEqual(values);
+    }
+    expect(new PackedInts('1', 0, 1).length).toBe(0);
+    expect(() => new PackedInts(packInts([5, 6]), 3, 10)).toThrow(/do not hold 3/);
+    expect(() => new PackedInts('1A*', 2, 10)).toThrow(/bad digit/);
+    expect(() => new PackedInts('1Aé', 2, 10)).toThrow(/bad digit/);
+    // Two digits can hold 60: each value is looked at. One digit cannot exceed 64: none is.
+    expect(() => new PackedInts(packInts([5, 60]), 2, 10)).toThrow(/packed number 1 is 60, not below 10/);
+    expect(() => new PackedInts(packInts([5, 63]), 2, 64)).not.toThrow();
   });
 
   it('read bits back in order, padding zeros and all, and tell padding from more bits', () => {

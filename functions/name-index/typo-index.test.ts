@@ -194,6 +194,7 @@ describe('typo index', () => {
     expect(read({ ...trie, counts: '' })).toThrow(/end too soon/);
     expect(read({ ...trie, counts: packBits([0, 0, 0, 0, 0, 0, 0]) })).toThrow(/counts must hold 2 names/);
     expect(read({ ...trie, refs: packInts([2]) })).toThrow(/refs must hold 2/);
+    expect(read({ ...trie, refs: '1C*' })).toThrow(/bad digit/);
     expect(read({ ...trie, units: 'bacd', children: packBits([1, 1, 0, 0, 1, 0, 0]), ends: packBits([0, 1, 0, 1]) })).not.toThrow();
     expect(read({ first: 'c' })).toThrow(/holds/);
   });

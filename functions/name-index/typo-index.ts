@@ -10,7 +10,7 @@
  * rows are equal (docs/design.md, "Typo fallback").
  */
 import { assertTypos, FormatError, type TypoObject } from '../../snapshot/format.ts';
-import { indexTable, onlyPaddingAfter, unaryStarts, unpackBits, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
+import { indexTable, onlyPaddingAfter, PackedInts, unaryStarts, unpackBits, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
@@ -58,9 +58,9 @@ interface Trie {
   units: Uint8Array | Uint16Array;
   /** Node v's children are [childStart[v], childStart[v + 1]); one more entry. */
   childStart: IndexTable;
-  /** Node v's subtree holds keys [keyLo[v], keyHi[v]); v ends key keyLo[v] iff it is a leaf or its first child's keys start later. */
+  /** Node v's subtree holds keys [keyLo[v], keyLo[v] + keyCount[v]); v ends key keyLo[v] iff it is a leaf or its first child's keys start later. */
   keyLo: IndexTable;
-  keyHi: IndexTable;
+  keyCount: IndexTable;
   /** The nodes at depth d are [depthStart[d], depthStart[d + 1]) (depthStart[0] unused). */
   depthStart: number[];
 }
@@ -69,17 +69,17 @@ interface Trie {
 const LEVEL_DEPTH = 16;
 
 /**
- * The nodes of each depth down to LEVEL_DEPTH listed by unit, each list in level order: the
+ * The nodes of one depth (down to LEVEL_DEPTH) listed by unit, each list in level order: the
  * nodes on one unit among the children of a run of nodes are one range of its list, found by
  * bisection. What makes a step over many nodes cheap: the few on a wanted unit are found
- * without looking at the others.
+ * without looking at the others. Built the first time a walk needs that depth: walks stay
+ * near the query's length, and long names put most nodes far below it.
  */
-interface Levels {
-  /** The units the trie has, ascending; `ascii` maps an ASCII unit to its index there (-1: none). */
+interface Level {
+  /** The units at this depth, ascending; `ascii` maps an ASCII unit to its index there (-1: none). */
   alphabet: Uint16Array;
   ascii: Int16Array;
-  maxDepth: number;
-  /** List (depth, unit index) is nodes[starts[b], starts[b + 1]), b = depth * alphabet.length + unit index. */
+  /** The list of unit index u is nodes[starts[u], starts[u + 1]). */
   starts: IndexTable;
   nodes: IndexTable;
 }
@@ -90,11 +90,14 @@ export class TypoIndex {
   private readonly units: Uint8Array | Uint16Array;
   private readonly childStart: IndexTable;
   private readonly keyLo: IndexTable;
-  private readonly keyHi: IndexTable;
-  private readonly levels: Levels;
-  /** Refs of key k: refs[refStart[k] .. refStart[k + 1]). */
+  private readonly keyCount: IndexTable;
+  private readonly depthStart: readonly number[];
+  /** Per depth, its level lists once a walk has needed them (buildLevel). */
+  private readonly levels: (Level | undefined)[] = [];
+  private readonly maxLevel: number;
+  /** Refs of key k: refs[refStart[k] .. refStart[k + 1]), packed as label rank * 2 + (synonym ? 1 : 0). */
   private readonly refStart: IndexTable;
-  private readonly refs: Uint32Array;
+  private readonly refs: PackedInts;
   // The search under way (a search never yields: one state per index will do).
   /** The query's UTF-16 units. */
   private q = new Int32Array(32);
@@ -113,12 +116,13 @@ export class TypoIndex {
   private exclude: (grank: number) => boolean = () => false;
   private touched: number[] = [];
 
-  constructor(trie: Trie, refStart: IndexTable, refs: Uint32Array) {
+  constructor(trie: Trie, refStart: IndexTable, refs: PackedInts) {
     this.units = trie.units;
     this.childStart = trie.childStart;
     this.keyLo = trie.keyLo;
-    this.keyHi = trie.keyHi;
-    this.levels = levelsOf(trie);
+    this.keyCount = trie.keyCount;
+    this.depthStart = trie.depthStart;
+    this.maxLevel = Math.max(0, Math.min(trie.depthStart.length - 2, LEVEL_DEPTH));
     this.refStart = refStart;
     this.refs = refs;
   }
@@ -128,20 +132,23 @@ export class TypoIndex {
     return this.refStart.length - 1;
   }
 
+  /** Bytes held once every level has been built (the memory budget counts what an index can grow to). */
   get byteLength(): number {
-    const { units, childStart, keyLo, keyHi, levels, refStart, refs } = this;
-    const levelBytes = levels.nodes.byteLength + levels.starts.byteLength + levels.alphabet.byteLength + levels.ascii.byteLength;
-    return units.byteLength + childStart.byteLength + keyLo.byteLength + keyHi.byteLength + levelBytes + refStart.byteLength + refs.byteLength;
+    const { units, childStart, keyLo, keyCount, refStart, refs, maxLevel } = this;
+    const listed = maxLevel >= 1 ? this.depthStart[maxLevel + 1]! : 0;
+    // Per level: its nodes, its ASCII map, and a few dozen units with their starts.
+    const levelBytes = indexTable(listed, listed).byteLength + maxLevel * 400;
+    return units.byteLength + childStart.byteLength + keyLo.byteLength + keyCount.byteLength + levelBytes + refStart.byteLength + refs.byteLength;
   }
 
   /** Key `key` as a string, read off the trie. */
   keyOf(key: number): string {
-    const { units, childStart, keyHi } = this;
+    const { units, childStart, keyLo, keyCount } = this;
     let v = 0;
     let out = String.fromCharCode(units[0]!);
-    while (!(this.keyLo[v] === key && this.endsKey(v))) {
+    while (!(keyLo[v] === key && this.endsKey(v))) {
       let c = childStart[v]!;
-      while (keyHi[c]! <= key) c++;
+      while (keyLo[c]! + keyCount[c]! <= key) c++;
       out += String.fromCharCode(units[c]!);
       v = c;
     }
@@ -175,6 +182,45 @@ export class TypoIndex {
       const quality = Math.floor(s / (2 * KIND_SCALE));
       return { key: bestKey[grank]!, ref: s % (2 * KIND_SCALE), distance: quality >> 1, whole: (quality & 1) === 0 };
     });
+  }
+
+  /** The level lists of `depth`: its nodes counted by unit, then placed by unit. */
+  private buildLevel(depth: number): Level {
+    const units = this.units;
+    const from = this.depthStart[depth]!;
+    const to = this.depthStart[depth + 1]!;
+    // Names are mostly ASCII: count those in a table, and the rest in a map.
+    const ascii = new Int16Array(128).fill(-1);
+    const counts = new Uint32Array(128);
+    const wide = new Map<number, number>();
+    for (let v = from; v < to; v++) {
+      const unit = units[v]!;
+      if (unit < 128) counts[unit]!++;
+      else wide.set(unit, (wide.get(unit) ?? 0) + 1);
+    }
+    const size = counts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+    const alphabet = new Uint16Array(size + wide.size);
+    const starts = indexTable(alphabet.length + 1, to - from);
+    let u = 0;
+    for (let unit = 0; unit < 128; unit++) {
+      if (counts[unit] === 0) continue;
+      ascii[unit] = u;
+      alphabet[u] = unit;
+      starts[u + 1] = starts[u]! + counts[unit]!;
+      u++;
+    }
+    for (const unit of [...wide.keys()].sort((a, b) => a - b)) {
+      alphabet[u] = unit;
+      starts[u + 1] = starts[u]! + wide.get(unit)!;
+      u++;
+    }
+    const nodes = indexTable(to - from, to);
+    const next = Uint32Array.from(starts.subarray(0, alphabet.length));
+    for (let v = from; v < to; v++) {
+      const unit = units[v]!;
+      nodes[next[unit < 128 ? ascii[unit]! : alphabet.indexOf(unit)]!++] = v;
+    }
+    return (this.levels[depth] = { alphabet, ascii, starts, nodes });
   }
 
   /** Whether node v ends a key (keyLo[v]): a leaf, or its first child's keys start later. */
@@ -217,7 +263,7 @@ export class TypoIndex {
   private reach(w: number, distance: number, closest: number): void {
     if (w < 0) return;
     const lo = this.keyLo[w]!;
-    if (distance < closest) for (let key = lo, hi = this.keyHi[w]!; key < hi; key++) this.emit(key, distance, false);
+    if (distance < closest) for (let key = lo, hi = lo + this.keyCount[w]!; key < hi; key++) this.emit(key, distance, false);
     if (distance <= closest && this.endsKey(w)) this.emit(lo, distance, true);
   }
 
@@ -225,8 +271,9 @@ export class TypoIndex {
     const { refStart, refs } = this;
     const quality = (distance * 2 + (whole ? 0 : 1)) * 2 * KIND_SCALE;
     for (let r = refStart[key]!, end = refStart[key + 1]!; r < end; r++) {
-      const ref = refs[r]!;
-      const grank = ref % KIND_SCALE;
+      const packed = refs.get(r);
+      const grank = packed >>> 1;
+      const ref = (packed & 1) * KIND_SCALE + grank;
       if (this.exclude(grank)) continue;
       const s = quality + ref;
       if (grank >= scratch.stamp.length) growScratch(grank + 1);
@@ -334,7 +381,7 @@ export class TypoIndex {
    * or a list of their own at depth + 1.
    */
   private children(depth: number, from: number, to: number, list: Nodes | null, unit: number): void {
-    const { childStart, found, levels } = this;
+    const { childStart, found } = this;
     found.list = null;
     if (list === null && (unit === NONE || to - from === 1)) {
       if (unit === NONE) [found.from, found.to] = [childStart[from]!, childStart[to]!];
@@ -344,17 +391,17 @@ export class TypoIndex {
       }
       return;
     }
-    if (list === null && depth + 1 <= levels.maxDepth) {
+    if (list === null && depth + 1 <= this.maxLevel) {
       // The children of a run are a run one level down: bisect the unit's level list for it.
       [found.from, found.to] = [0, 0];
-      const u = unit < 128 ? levels.ascii[unit]! : levels.alphabet.indexOf(unit);
+      const level = this.levels[depth + 1] ?? this.buildLevel(depth + 1);
+      const u = unit < 128 ? level.ascii[unit]! : level.alphabet.indexOf(unit);
       if (u < 0) return;
-      const bucket = (depth + 1) * levels.alphabet.length + u;
-      const nodes = levels.nodes;
+      const nodes = level.nodes;
       const lowest = childStart[from]!;
       const highest = childStart[to]!;
-      const last = levels.starts[bucket + 1]!;
-      let lo = levels.starts[bucket]!;
+      const last = level.starts[u + 1]!;
+      let lo = level.starts[u]!;
       let hi = last;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
@@ -468,47 +515,9 @@ function grow(list: Int32Array, size: number): Int32Array {
   return grown;
 }
 
-function levelsOf(trie: Trie): Levels {
-  const { units, depthStart } = trie;
-  // Names are mostly ASCII: mark those in a table, and collect the rest in a set (far faster than a set of every unit).
-  const seen = new Uint8Array(128);
-  const wide = new Set<number>();
-  for (let v = 0; v < units.length; v++) {
-    const unit = units[v]!;
-    if (unit < 128) seen[unit] = 1;
-    else wide.add(unit);
-  }
-  const alphabet = new Uint16Array(seen.reduce((n, s) => n + s, 0) + wide.size);
-  let size = 0;
-  for (let unit = 0; unit < 128; unit++) if (seen[unit]) alphabet[size++] = unit;
-  alphabet.set(Uint16Array.from(wide).sort(), size);
-  const ascii = new Int16Array(128).fill(-1);
-  for (let i = 0; i < size; i++) ascii[alphabet[i]!] = i;
-  const maxDepth = Math.max(0, Math.min(depthStart.length - 2, LEVEL_DEPTH));
-  const a = alphabet.length;
-  const listed = maxDepth >= 1 ? depthStart[maxDepth + 1]! : 0;
-  // Each listed node's bucket (depth, unit index), counted, then the nodes placed by bucket.
-  const bucket = new Uint32Array(listed);
-  const counts = new Uint32Array((maxDepth + 1) * a + 1);
-  for (let depth = 1; depth <= maxDepth; depth++) {
-    for (let v = depthStart[depth]!, end = depthStart[depth + 1]!; v < end; v++) {
-      const unit = units[v]!;
-      const b = depth * a + (unit < 128 ? ascii[unit]! : alphabet.indexOf(unit));
-      bucket[v] = b;
-      counts[b + 1]!++;
-    }
-  }
-  for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
-  const starts = indexTable(counts.length, listed);
-  starts.set(counts);
-  const nodes = indexTable(listed, listed);
-  for (let v = depthStart[1] ?? 0; v < listed; v++) nodes[counts[bucket[v]!]!++] = v;
-  return { alphabet, ascii, maxDepth, starts, nodes };
-}
-
 /** The typo index of a first character no name starts with. */
 export function emptyTypoIndex(): TypoIndex {
-  return new TypoIndex({ units: new Uint16Array(0), childStart: new Uint16Array(1), keyLo: new Uint16Array(0), keyHi: new Uint16Array(0), depthStart: [0, 0] }, new Uint16Array(1), new Uint32Array(0));
+  return new TypoIndex({ units: new Uint16Array(0), childStart: new Uint16Array(1), keyLo: new Uint16Array(0), keyCount: new Uint16Array(0), depthStart: [0, 0] }, new Uint16Array(1), new PackedInts('1', 0, 1));
 }
 
 /**
@@ -526,45 +535,44 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   if (unaryStarts(object.children, n, 1, 0, childStart) !== n) throw new Error(`children must place all ${n} nodes once`);
   const ends = unpackBits(object.ends);
   if (!onlyPaddingAfter(ends, n)) throw new Error(`ends must hold ${n} bits`);
-  const { keys, keyLo, keyHi } = keyRanges(childStart, ends, units);
+  const { keys, keyLo, keyCount } = keyRanges(childStart, ends, units);
   // Children ranges given in parent order make level order: one level's children are the next level.
   const depthStart = [0];
   for (let lo = 0, hi = 1; lo < hi; [lo, hi] = [hi, childStart[hi]!]) depthStart.push(lo);
   depthStart.push(n);
-  return { trie: { units, childStart, keyLo, keyHi, depthStart }, keys };
+  return { trie: { units, childStart, keyLo, keyCount, depthStart }, keys };
 }
 
 /**
- * Each node's keys [keyLo, keyHi) in two linear passes. Nodes are in level order, so a node's
- * parent is the last node whose children start at or before it, and walking the nodes in order
- * walks their parents in order too. Throws on a leaf that ends no name, a child numbered before
- * its parent, or siblings out of unit order.
+ * Each node's keys [keyLo, keyLo + keyCount) in two passes over the parents, each parent's
+ * children a run after it. Throws on a leaf that ends no name, a child numbered before its
+ * parent (then the runs do not make a tree), or siblings out of unit order.
  */
-function keyRanges(childStart: IndexTable, ends: Uint8Array, units: Uint8Array | Uint16Array): { keys: number; keyLo: IndexTable; keyHi: IndexTable } {
+function keyRanges(childStart: IndexTable, ends: Uint8Array, units: Uint8Array | Uint16Array): { keys: number; keyLo: IndexTable; keyCount: IndexTable } {
   const n = units.length;
-  // Bottom up: the names below a node are its own and its children's.
-  const count = new Uint32Array(n);
-  for (let c = n - 1, p = n - 1; c >= 0; c--) {
-    if (childStart[c] === childStart[c + 1] && ends[c] === 0) throw new Error('every leaf must end a name');
-    count[c]! += ends[c]!;
-    if (c === 0) break;
-    while (p > 0 && childStart[p]! > c) p--;
-    count[p]! += count[c]!;
+  // Bottom up (children are numbered after their parent): a node's names are its own and its children's.
+  const keyCount = indexTable(n, n);
+  for (let p = n - 1; p >= 0; p--) {
+    const from = childStart[p]!;
+    const to = childStart[p + 1]!;
+    if (from === to && ends[p] === 0) throw new Error('every leaf must end a name');
+    if (from < to && from <= p) throw new Error(`children must place all ${n} nodes once`);
+    let count = ends[p]!;
+    for (let c = from; c < to; c++) count += keyCount[c]!;
+    keyCount[p] = count;
   }
   // Top down: a first child's keys start after its parent's own name, a sibling's after the one before.
-  const keys = count[0]!;
+  const keys = keyCount[0]!;
   const keyLo = indexTable(n, keys);
-  const keyHi = indexTable(n, keys);
-  keyHi[0] = keys;
-  for (let c = 1, p = 0; c < n; c++) {
-    while (childStart[p + 1]! <= c) p++;
-    if (p >= c) throw new Error(`children must place all ${n} nodes once`);
-    if (c === childStart[p]) keyLo[c] = keyLo[p]! + ends[p]!;
-    else if (units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
-    else keyLo[c] = keyLo[c - 1]! + count[c - 1]!;
-    keyHi[c] = keyLo[c]! + count[c]!;
+  for (let p = 0; p < n; p++) {
+    let lo = keyLo[p]! + ends[p]!;
+    for (let c = childStart[p]!, to = childStart[p + 1]!; c < to; c++) {
+      if (c > childStart[p]! && units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
+      keyLo[c] = lo;
+      lo += keyCount[c]!;
+    }
   }
-  return { keys, keyLo, keyHi };
+  return { keys, keyLo, keyCount };
 }
 
 /** A string's UTF-16 units: encoded natively when it is ASCII (as names mostly are), else one by one. */
@@ -594,11 +602,7 @@ export function typoIndexOf(value: unknown, species: string, first: string): Typ
     const total = (value.refs.length - 1) / width;
     if (!Number.isInteger(total)) throw new Error(`refs must hold whole references of ${width} units`);
     const refStart = refStarts(value.counts, keys, total);
-    const values = unpackInts(value.refs, total, 2 * KIND_SCALE);
-    // Packed as rank * 2 + (synonym ? 1 : 0); searched as kind above rank.
-    const refs = new Uint32Array(total);
-    for (let r = 0; r < total; r++) refs[r] = (values[r]! & 1) * KIND_SCALE + (values[r]! >>> 1);
-    return new TypoIndex(trie, refStart, refs);
+    return new TypoIndex(trie, refStart, new PackedInts(value.refs, total, 2 * KIND_SCALE));
   } catch (error) {
     throw new FormatError(`typo object ${JSON.stringify(first)} of ${species}: ${(error as Error).message}`);
   }
