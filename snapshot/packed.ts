@@ -55,13 +55,13 @@ export function unpackFrontCoded(text: string, count: number): string {
   return out.join(SEPARATOR);
 }
 
-/** A table of non-negative integers: one or two bytes each when its values allow, as most do. */
 /** What V8 keeps a string in: one byte per unit when every unit is Latin-1, else two per unit. */
 export function stringBytes(text: string): number {
   // eslint-disable-next-line no-control-regex
   return text.length * (/[^\x00-\xff]/.test(text) ? 2 : 1);
 }
 
+/** A table of non-negative integers: one or two bytes each when its values allow, as most do. */
 export type IndexTable = Uint8Array | Uint16Array | Uint32Array;
 
 /** A zeroed table of `length` values, each at most `max`. */

@@ -117,11 +117,6 @@ export class ChunkIndex {
   private readonly answerAt: IndexTable;
   /** Where each answer's texts start in answerTexts. */
   private readonly answerTextAt: IndexTable;
-  /** Per answer, the lower bound of its prefix among the keys: ascending, so answers are found by position. */
-  private readonly answerStart: IndexTable;
-  /** The last lower bound looked up: a query reads it twice (its answer, then its run). */
-  private lastPrefix = '';
-  private lastLower = -1;
   private readonly answerHits: IndexTable;
   private readonly answerTexts: PackedStrings;
   /** Estimated heap bytes, for the memory budget. */
@@ -178,8 +173,6 @@ export class ChunkIndex {
       this.answerTextAt[answers] = texts_;
       if (at !== this.answerHits.length) throw new Error('answers hold more numbers than their hits');
       this.answerTexts = new PackedStrings(texts, texts_);
-      this.answerStart = indexTable(answers, n);
-      for (let a = 0; a < answers; a++) this.answerStart[a] = this.lowerBound(this.answerPrefixes.get(a));
     } catch (error) {
       throw new FormatError(`chunk of ${chunk.species}: ${(error as Error).message}`);
     }
@@ -196,7 +189,6 @@ export class ChunkIndex {
       this.biotypes.byteLength +
       this.answerAt.byteLength +
       this.answerTextAt.byteLength +
-      this.answerStart.byteLength +
       this.answerHits.byteLength +
       n;
   }
@@ -230,14 +222,6 @@ export class ChunkIndex {
 
   /** The first entry whose key is >= prefix (compared over the prefix's length). */
   private lowerBound(prefix: string): number {
-    if (prefix === this.lastPrefix) return this.lastLower;
-    const lower = this.lowerBoundOf(prefix);
-    this.lastPrefix = prefix;
-    this.lastLower = lower;
-    return lower;
-  }
-
-  private lowerBoundOf(prefix: string): number {
     const keys = this.keys;
     let lo = 0;
     let hi = this.size;
@@ -251,19 +235,16 @@ export class ChunkIndex {
 
   /** The precomputed answer for `fq`, if the builder made one and it holds `limit` hits. */
   answer(fq: string, limit: number): Ranked | null {
-    const starts = this.answerStart;
-    const at = this.lowerBound(fq);
+    // Bisected among the answers' own prefixes, a few dozen per chunk, not among its keys.
+    const prefixes = this.answerPrefixes;
     let lo = 0;
-    let hi = starts.length;
+    let hi = prefixes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (starts[mid]! < at) lo = mid + 1;
+      if (prefixes.compare(mid, fq) < 0) lo = mid + 1;
       else hi = mid;
     }
-    // The few answers whose prefixes start there: one of fq's length may be fq.
-    const prefixes = this.answerPrefixes;
-    while (lo < starts.length && starts[lo] === at && !(prefixes.lengthOf(lo) === fq.length && prefixes.comparePrefix(lo, fq) === 0)) lo++;
-    if (lo === starts.length || starts[lo] !== at) return null;
+    if (lo === prefixes.length || prefixes.compare(lo, fq) !== 0) return null;
     const numbers = this.answerHits;
     const first = this.answerAt[lo]!;
     const total = numbers[first]!;
