@@ -391,15 +391,15 @@ export class TypoIndex {
       }
       return;
     }
-    if (list === null && depth + 1 <= this.maxLevel) {
-      // The children of a run are a run one level down: bisect the unit's level list for it.
+    if (unit !== NONE && depth + 1 <= this.maxLevel) {
       [found.from, found.to] = [0, 0];
       const level = this.levels[depth + 1] ?? this.buildLevel(depth + 1);
       const u = unit < 128 ? level.ascii[unit]! : level.alphabet.indexOf(unit);
       if (u < 0) return;
+      // The nodes on `unit` one level down whose numbers lie among the children of these nodes.
       const nodes = level.nodes;
-      const lowest = childStart[from]!;
-      const highest = childStart[to]!;
+      const lowest = childStart[list === null ? from : list[from]!]!;
+      const highest = childStart[(list === null ? to - 1 : list[to - 1]!) + 1]!;
       const last = level.starts[u + 1]!;
       let lo = level.starts[u]!;
       let hi = last;
@@ -415,8 +415,25 @@ export class TypoIndex {
         if (nodes[mid]! < highest) end = mid + 1;
         else hi = mid;
       }
-      [found.from, found.to, found.list] = [lo, end, nodes];
-      return;
+      // The children of a run are a run one level down: those are all its children on `unit`.
+      if (list === null) {
+        [found.from, found.to, found.list] = [lo, end, nodes];
+        return;
+      }
+      // Nodes scattered along a level: keep those whose parent is one of them, in one pass
+      // over both lists (a node's parent is the last node whose children start at or before it).
+      if (end - lo <= 4 * (to - from)) {
+        let out = this.lists[depth + 1]!;
+        if (out.length < end - lo) out = this.lists[depth + 1] = grow(out, end - lo);
+        let n = 0;
+        for (let k = lo, i = from; k < end; k++) {
+          const c = nodes[k]!;
+          while (childStart[list[i]! + 1]! <= c) i++;
+          if (childStart[list[i]!]! <= c) out[n++] = c;
+        }
+        [found.from, found.to, found.list] = [0, n, out];
+        return;
+      }
     }
     let out = this.lists[depth + 1]!;
     let n = 0;
