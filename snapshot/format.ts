@@ -162,7 +162,7 @@ export interface TypoObject {
   children: string;
   /** Bits: per node, whether a name ends there. */
   ends: string;
-  /** Bits: per name in code-unit order, a 1 per reference after its first, then a 0. */
+  /** Bits: per name in the order of the nodes that end them (shorter first, then code-unit order), a 1 per reference after its first, then a 0. */
   counts: string;
   /** Numbers: the references, name by name, each `rank * 2 + (synonym ? 1 : 0)`, label before synonym, then by rank. */
   refs: string;

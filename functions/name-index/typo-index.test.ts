@@ -81,15 +81,17 @@ function candidates(names: readonly Name[], q: string, budget: number): Candidat
   return out;
 }
 
+const byLengthThenUnits = (x: string, y: string) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+
 /** The rule: each label at its best (distance, whole before prefix, label before synonym, rank). */
 function reference(found: readonly Candidate[], limit: number, excluded: ReadonlySet<number>) {
   const best = new Map<number, { score: number[]; key: string; synonym: boolean; distance: number; whole: boolean }>();
-  for (const { name, least, whole } of found) {
+  for (const { name, least, whole } of [...found].sort((a, b) => byLengthThenUnits(a.name.key, b.name.key))) {
     for (const ref of name.refs) {
       if (excluded.has(ref.grank)) continue;
       const score = [least, whole === least ? 0 : 1, ref.synonym ? 1 : 0, ref.grank];
       const seen = best.get(ref.grank);
-      // Of equally close names, the first in code-unit order (names come sorted).
+      // Of equally close names, the shortest, then the first in code-unit order (as sorted above).
       if (!seen || compare(score, seen.score) < 0) best.set(ref.grank, { score, key: name.key, synonym: ref.synonym, distance: least, whole: whole === least });
     }
   }
@@ -134,9 +136,10 @@ describe('typo index', () => {
       const step = Math.max(1, Math.floor(index.size / 50));
       for (let k = 0; k < index.size; k += step) expect(all.has(index.keyOf(k))).toBe(true);
     }
+    // Keys are numbered shorter first, then in code-unit order.
     const b = indexes.get('b')!;
     const keys = Array.from({ length: b.size }, (_, k) => b.keyOf(k));
-    expect(keys).toEqual(names.filter((n) => n.key[0] === 'b').map((n) => n.key).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    expect(keys).toEqual(names.filter((n) => n.key[0] === 'b').map((n) => n.key).sort(byLengthThenUnits));
   });
 
   it('agrees with a brute-force scan on thousands of random misspellings, limits and exclusions', () => {

@@ -50,17 +50,17 @@ export interface TypoHit {
 }
 
 /**
- * The trie of sorted, distinct keys, nodes in level order (by depth, then key order): a
- * node's children are consecutive, and so are the children of any run of nodes at one depth.
+ * The trie of distinct keys, nodes in level order (by depth, then key order): a node's
+ * children are consecutive, and so are the children of any run of nodes at one depth. Keys
+ * are numbered in the order of the nodes that end them: shorter first, then in code-unit order.
  */
 interface Trie {
   /** Per node, the UTF-16 unit on the edge into it; node 0 is the first character (depth 1). */
   units: Uint8Array | Uint16Array;
   /** Node v's children are [childStart[v], childStart[v + 1]); one more entry. */
   childStart: IndexTable;
-  /** Node v's subtree holds keys [keyLo[v], keyLo[v] + keyCount[v]); v ends key keyLo[v] iff it is a leaf or its first child's keys start later. */
-  keyLo: IndexTable;
-  keyCount: IndexTable;
+  /** The keys ended by nodes before v: node v ends key endRank[v] iff endRank[v + 1] > endRank[v]; one more entry. */
+  endRank: IndexTable;
   /** The nodes at depth d are [depthStart[d], depthStart[d + 1]) (depthStart[0] unused). */
   depthStart: number[];
 }
@@ -89,8 +89,7 @@ type Nodes = IndexTable | Int32Array;
 export class TypoIndex {
   private readonly units: Uint8Array | Uint16Array;
   private readonly childStart: IndexTable;
-  private readonly keyLo: IndexTable;
-  private readonly keyCount: IndexTable;
+  private readonly endRank: IndexTable;
   private readonly depthStart: readonly number[];
   /** Per depth, its level lists once a walk has needed them (buildLevel). */
   private readonly levels: (Level | undefined)[] = [];
@@ -119,8 +118,7 @@ export class TypoIndex {
   constructor(trie: Trie, refStart: IndexTable, refs: PackedInts) {
     this.units = trie.units;
     this.childStart = trie.childStart;
-    this.keyLo = trie.keyLo;
-    this.keyCount = trie.keyCount;
+    this.endRank = trie.endRank;
     this.depthStart = trie.depthStart;
     this.maxLevel = Math.max(0, Math.min(trie.depthStart.length - 2, LEVEL_DEPTH));
     this.refStart = refStart;
@@ -134,25 +132,40 @@ export class TypoIndex {
 
   /** Bytes held once every level has been built (the memory budget counts what an index can grow to). */
   get byteLength(): number {
-    const { units, childStart, keyLo, keyCount, refStart, refs, maxLevel } = this;
+    const { units, childStart, endRank, refStart, refs, maxLevel } = this;
     const listed = maxLevel >= 1 ? this.depthStart[maxLevel + 1]! : 0;
     // Per level: its nodes, its ASCII map, and a few dozen units with their starts.
     const levelBytes = indexTable(listed, listed).byteLength + maxLevel * 400;
-    return units.byteLength + childStart.byteLength + keyLo.byteLength + keyCount.byteLength + levelBytes + refStart.byteLength + refs.byteLength;
+    return units.byteLength + childStart.byteLength + endRank.byteLength + levelBytes + refStart.byteLength + refs.byteLength;
   }
 
-  /** Key `key` as a string, read off the trie. */
+  /** Key `key` as a string, read off the trie from the node that ends it up. */
   keyOf(key: number): string {
-    const { units, childStart, keyLo, keyCount } = this;
-    let v = 0;
-    let out = String.fromCharCode(units[0]!);
-    while (!(keyLo[v] === key && this.endsKey(v))) {
-      let c = childStart[v]!;
-      while (keyLo[c]! + keyCount[c]! <= key) c++;
-      out += String.fromCharCode(units[c]!);
-      v = c;
+    const { units, endRank } = this;
+    // The node that ends it: the first whose rank reaches past it.
+    let lo = 0;
+    let hi = units.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (endRank[mid + 1]! <= key) lo = mid + 1;
+      else hi = mid;
     }
-    return out;
+    let out = '';
+    for (let v = lo; v > 0; v = this.parent(v)) out = String.fromCharCode(units[v]!) + out;
+    return String.fromCharCode(units[0]!) + out;
+  }
+
+  /** Node v's parent (v > 0): the last node whose children start at or before v. */
+  private parent(v: number): number {
+    const childStart = this.childStart;
+    let lo = 0;
+    let hi = v - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (childStart[mid]! <= v) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /**
@@ -223,10 +236,9 @@ export class TypoIndex {
     return (this.levels[depth] = { alphabet, ascii, starts, nodes });
   }
 
-  /** Whether node v ends a key (keyLo[v]): a leaf, or its first child's keys start later. */
+  /** Whether node v ends a key (key endRank[v]). */
   private endsKey(v: number): boolean {
-    const c = this.childStart[v]!;
-    return c === this.childStart[v + 1] || this.keyLo[c]! > this.keyLo[v]!;
+    return this.endRank[v + 1]! > this.endRank[v]!;
   }
 
   /** The child of node v on unit `unit`, or -1. */
@@ -262,9 +274,14 @@ export class TypoIndex {
    */
   private reach(w: number, distance: number, closest: number): void {
     if (w < 0) return;
-    const lo = this.keyLo[w]!;
-    if (distance < closest) for (let key = lo, hi = lo + this.keyCount[w]!; key < hi; key++) this.emit(key, distance, false);
-    if (distance <= closest && this.endsKey(w)) this.emit(lo, distance, true);
+    const { childStart, endRank } = this;
+    if (distance < closest) {
+      // Below w, each depth holds a run of nodes, and the keys they end are a run of numbers.
+      for (let a = w, b = w + 1; a < b; a = childStart[a]!, b = childStart[b]!) {
+        for (let key = endRank[a]!, end = endRank[b]!; key < end; key++) this.emit(key, distance, false);
+      }
+    }
+    if (distance <= closest && this.endsKey(w)) this.emit(endRank[w]!, distance, true);
   }
 
   private emit(key: number, distance: number, whole: boolean): void {
@@ -534,12 +551,12 @@ function grow(list: Int32Array, size: number): Int32Array {
 
 /** The typo index of a first character no name starts with. */
 export function emptyTypoIndex(): TypoIndex {
-  return new TypoIndex({ units: new Uint16Array(0), childStart: new Uint16Array(1), keyLo: new Uint16Array(0), keyCount: new Uint16Array(0), depthStart: [0, 0] }, new Uint16Array(1), new PackedInts('1', 0, 1));
+  return new TypoIndex({ units: new Uint16Array(0), childStart: new Uint16Array(1), endRank: new Uint16Array(1), depthStart: [0, 0] }, new Uint16Array(1), new PackedInts('1', 0, 1));
 }
 
 /**
- * The trie a typo object lays out (snapshot/format.ts `TypoObject`), with each node's key range
- * worked out in two linear passes; throws on a layout that is not a trie in level order, of
+ * The trie a typo object lays out (snapshot/format.ts `TypoObject`), checked and its keys
+ * numbered in one pass over the nodes; throws on a layout that is not a trie in level order, of
  * children in unit order, every leaf ending a name, whose first unit is `first`.
  */
 function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number } {
@@ -552,44 +569,24 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   if (unaryStarts(object.children, n, 1, 0, childStart) !== n) throw new Error(`children must place all ${n} nodes once`);
   const ends = unpackBits(object.ends);
   if (!onlyPaddingAfter(ends, n)) throw new Error(`ends must hold ${n} bits`);
-  const { keys, keyLo, keyCount } = keyRanges(childStart, ends, units);
-  // Children ranges given in parent order make level order: one level's children are the next level.
+  // Level order: the children of each level are the whole next level, down to the last node.
   const depthStart = [0];
-  for (let lo = 0, hi = 1; lo < hi; [lo, hi] = [hi, childStart[hi]!]) depthStart.push(lo);
+  let lo = 0;
+  for (let hi = 1; lo < hi; [lo, hi] = [hi, childStart[hi]!]) {
+    if (childStart[lo] !== hi) throw new Error(`children must place all ${n} nodes once`);
+    depthStart.push(lo);
+  }
+  if (lo !== n) throw new Error(`children must place all ${n} nodes once`);
   depthStart.push(n);
-  return { trie: { units, childStart, keyLo, keyCount, depthStart }, keys };
-}
-
-/**
- * Each node's keys [keyLo, keyLo + keyCount) in two passes over the parents, each parent's
- * children a run after it. Throws on a leaf that ends no name, a child numbered before its
- * parent (then the runs do not make a tree), or siblings out of unit order.
- */
-function keyRanges(childStart: IndexTable, ends: Uint8Array, units: Uint8Array | Uint16Array): { keys: number; keyLo: IndexTable; keyCount: IndexTable } {
-  const n = units.length;
-  // Bottom up (children are numbered after their parent): a node's names are its own and its children's.
-  const keyCount = indexTable(n, n);
-  for (let p = n - 1; p >= 0; p--) {
-    const from = childStart[p]!;
-    const to = childStart[p + 1]!;
-    if (from === to && ends[p] === 0) throw new Error('every leaf must end a name');
-    if (from < to && from <= p) throw new Error(`children must place all ${n} nodes once`);
-    let count = ends[p]!;
-    for (let c = from; c < to; c++) count += keyCount[c]!;
-    keyCount[p] = count;
+  const endRank = indexTable(n + 1, n);
+  for (let v = 0, p = 0; v < n; v++) {
+    if (childStart[v] === childStart[v + 1] && ends[v] === 0) throw new Error('every leaf must end a name');
+    endRank[v + 1] = endRank[v]! + ends[v]!;
+    // A node is a first child iff some node's children start there; any other follows a sibling.
+    while (childStart[p]! < v) p++;
+    if (v > 0 && childStart[p] !== v && units[v]! <= units[v - 1]!) throw new Error('children must come in unit order');
   }
-  // Top down: a first child's keys start after its parent's own name, a sibling's after the one before.
-  const keys = keyCount[0]!;
-  const keyLo = indexTable(n, keys);
-  for (let p = 0; p < n; p++) {
-    let lo = keyLo[p]! + ends[p]!;
-    for (let c = childStart[p]!, to = childStart[p + 1]!; c < to; c++) {
-      if (c > childStart[p]! && units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
-      keyLo[c] = lo;
-      lo += keyCount[c]!;
-    }
-  }
-  return { keys, keyLo, keyCount };
+  return { trie: { units, childStart, endRank, depthStart }, keys: endRank[n]! };
 }
 
 /** A string's UTF-16 units: encoded natively when it is ASCII (as names mostly are), else one by one. */

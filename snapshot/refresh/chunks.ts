@@ -226,13 +226,8 @@ export function typoObjects(model: SpeciesModel): TypoObject[] {
     }
     const level: Node[] = [root];
     for (let i = 0; i < level.length; i++) level.push(...level[i]!.children);
-    // Names in code-unit order are the nodes that end one, in preorder.
-    const refs: number[][] = [];
-    const preorder = (node: Node) => {
-      if (node.refs) refs.push(node.refs);
-      node.children.forEach(preorder);
-    };
-    preorder(root);
+    // Names are numbered in the order of the nodes that end them (shorter first, then code-unit order).
+    const refs = level.flatMap((node) => (node.refs ? [node.refs] : []));
     return {
       format: FORMAT_VERSION,
       species: model.species,
