@@ -16,6 +16,25 @@ const TIER_SCALE = 2 ** 26;
 export const score = (tier: number, rank: number) => tier * TIER_SCALE + rank;
 const tierOf = (s: number) => Math.floor(s / TIER_SCALE) as Tier;
 
+/** Keys per sampled head. */
+const HEAD_EVERY = 8;
+
+/**
+ * A key's first four units as one number, a byte each, padded with 0 after the key's end or
+ * after its first unit of 255 or more (read as 255): so s <= t gives headOf(s) <= headOf(t).
+ * Where two heads differ they order their keys, and a key whose head is below a prefix's sorts
+ * before every key that starts with the prefix: most of a bisection compares numbers.
+ */
+function headOf(s: string): number {
+  let head = 0;
+  for (let j = 0; j < 4; j++) {
+    const unit = j < s.length ? s.charCodeAt(j) : 0;
+    if (unit >= 255) return (head * 256 + 255) * 256 ** (3 - j);
+    head = head * 256 + unit;
+  }
+  return head;
+}
+
 /** Ranks (labels', stable IDs') are below this. */
 const RANK_LIMIT = 2 ** 26;
 
@@ -112,6 +131,8 @@ export class ChunkIndex {
   /** Per label, 1 + its index in biotypeNames, 0 where unknown. */
   private readonly biotypes: IndexTable;
   private readonly biotypeNames: readonly string[];
+  /** Every HEAD_EVERY-th key's head (headOf): bisected as numbers before the keys themselves. */
+  private readonly heads: Uint32Array;
   /** Precomputed answers: prefixes (sorted), where each one's numbers start in answerHits, and their texts. */
   private readonly answerPrefixes: PackedStrings;
   private readonly answerAt: IndexTable;
@@ -132,6 +153,8 @@ export class ChunkIndex {
       this.granks = ints('granks', chunk.granks, (chunk.granks.length - 1) / Math.max(1, chunk.granks.charCodeAt(0) - 48), RANK_LIMIT);
       const m = this.granks.length;
       this.keys = new PackedStrings(unpackFrontCoded(chunk.keys, n), n);
+      this.heads = new Uint32Array(Math.ceil(n / HEAD_EVERY));
+      for (let k = 0; k < this.heads.length; k++) this.heads[k] = headOf(this.keys.get(k * HEAD_EVERY));
       this.owners = ints('owners', chunk.owners, n, m);
       this.synonyms = new PackedStrings(chunk.synonyms, synonyms);
       const idRanks = ints('id_ranks', chunk.id_ranks, n - synonyms - countOf(kinds, KIND.LABEL), RANK_LIMIT);
@@ -189,6 +212,7 @@ export class ChunkIndex {
       this.biotypes.byteLength +
       this.answerAt.byteLength +
       this.answerTextAt.byteLength +
+      this.heads.byteLength +
       this.answerHits.byteLength +
       n;
   }
@@ -222,9 +246,25 @@ export class ChunkIndex {
 
   /** The first entry whose key is >= prefix (compared over the prefix's length). */
   private lowerBound(prefix: string): number {
-    const keys = this.keys;
-    let lo = 0;
-    let hi = this.size;
+    // Sampled keys whose heads are below the prefix's come before it, those above not.
+    const { heads, keys } = this;
+    const head = headOf(prefix);
+    let below = 0;
+    let hi = heads.length;
+    while (below < hi) {
+      const mid = (below + hi) >>> 1;
+      if (heads[mid]! < head) below = mid + 1;
+      else hi = mid;
+    }
+    let above = below;
+    hi = heads.length;
+    while (above < hi) {
+      const mid = (above + hi) >>> 1;
+      if (heads[mid]! <= head) above = mid + 1;
+      else hi = mid;
+    }
+    let lo = below > 0 ? (below - 1) * HEAD_EVERY + 1 : 0;
+    hi = above < heads.length ? above * HEAD_EVERY : this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (keys.comparePrefix(mid, prefix) < 0) lo = mid + 1;
