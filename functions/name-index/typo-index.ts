@@ -171,9 +171,9 @@ export class TypoIndex {
   /**
    * The best `limit` labels within `budget` edits of `fq` (fq[0] kept), each label once:
    * closest first, then whole-key matches, then labels before synonyms, then label rank; of
-   * a label's equally close names, the first in code-unit order. Labels for which
-   * `exclude(grank)` holds are skipped: the caller excludes at least the labels that tiers 1-5
-   * found, which include every label with a name starting with fq (distance 0).
+   * a label's equally close names, the shortest, then the first in code-unit order. Labels
+   * for which `exclude(grank)` holds are skipped: the caller excludes at least the labels that
+   * tiers 1-5 found, which include every label with a name starting with fq (distance 0).
    */
   search(fq: string, budget: number, limit: number, exclude: (grank: number) => boolean): TypoHit[] {
     const m = fq.length;
