@@ -303,6 +303,16 @@ export class TypoIndex {
     }
   }
 
+  /**
+   * Whether some node below the run [a, b) at `depth` (or in it) lies at `wanted` depth: only a
+   * name that long can be within the budget of the whole query.
+   */
+  private reachesDepth(depth: number, a: number, b: number, wanted: number): boolean {
+    const childStart = this.childStart;
+    for (let d = depth, lo = a, hi = b; lo < hi; d++, lo = childStart[lo]!, hi = childStart[hi]!) if (d >= wanted) return true;
+    return false;
+  }
+
   /** Everything within `budget` edits, from the first character's node, whose row is the query against it. */
   private walk(budget: number): void {
     const { m } = this;
@@ -489,6 +499,7 @@ export class TypoIndex {
   private visit(depth: number, from: number, to: number, list: Nodes | null, unit: number, closest: number): void {
     if (from >= to) return;
     const { q, m, budget, rows, found } = this;
+    if (!this.reachesDepth(depth, list === null ? from : list[from]!, list === null ? to : list[to - 1]! + 1, m - budget)) return;
     const row = depth * (m + 1);
     const dist = depth + budget >= m ? rows[row + m]! : FAR;
     if (dist <= budget) for (let i = from; i < to; i++) this.reach(list === null ? i : list[i]!, dist, closest);
@@ -505,7 +516,10 @@ export class TypoIndex {
       const next = row + (m + 1);
       this.step(depth + 1, NONE, NONE);
       const generic = this.generic;
-      generic.set(rows.subarray(next, next + m + 1), next);
+      // Only the band is ever read.
+      const bandFrom = next + (depth + 1 > budget ? depth + 1 - budget : 0);
+      const bandTo = next + (depth + 1 + budget < m ? depth + 1 + budget : m);
+      for (let i = bandFrom; i <= bandTo; i++) generic[i] = rows[i]!;
       for (let k = window.from[depth + 1]!, end = window.to[depth + 1]!; k < end; k++) {
         const w = window.units[k]!;
         this.step(depth + 1, w, unit);
@@ -517,7 +531,7 @@ export class TypoIndex {
       }
       this.children(depth, from, to, list, NONE);
       const { from: cFrom, to: cTo, list: cList } = found;
-      rows.set(generic.subarray(next, next + m + 1), next);
+      for (let i = bandFrom; i <= bandTo; i++) rows[i] = generic[i]!;
       this.visit(depth + 1, cFrom, cTo, cList, NONE, near);
       return;
     }
