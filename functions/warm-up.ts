@@ -6,11 +6,10 @@
  * scope runs in the startup budget (1 s) rather than the first request's CPU (10 ms on the
  * Free plan). Only what workerd allows at module scope: no I/O, no Response. Runtime-agnostic.
  */
-import { keys, manifestSchema, pointerSchema, rootRef, type ObjectRef, type SpeciesRoot } from '../snapshot/format.ts';
+import { keys, manifestSchema, pointerSchema, rootRef, type ObjectRef } from '../snapshot/format.ts';
 import type { XzDecoder } from '../snapshot/unxz.ts';
-import { decodeObject, type ObjectKind } from './catalog/objects.ts';
+import { decodeObject, type DecodedRoot, type ObjectKind } from './catalog/objects.ts';
 import type { ChunkIndex } from './name-index/chunk-index.ts';
-import { coveringRoot } from './name-index/covering.ts';
 import { search, type SpeciesChunks } from './name-index/search.ts';
 import { emptyTypoIndex, type TypoIndex } from './name-index/typo-index.ts';
 import { WARM_UP_FILES, WARM_UP_SPECIES } from './warm-up-data.ts';
@@ -39,12 +38,12 @@ export async function warmUp(xz: XzDecoder, rounds = WARM_UP_ROUNDS): Promise<nu
     const pointer = pointerSchema.parse(JSON.parse(decoder.decode(file(keys.pointer))));
     const manifest = manifestSchema.parse(JSON.parse(decoder.decode(file(pointer.manifest))));
     const decode = (ref: ObjectRef, kind: ObjectKind, first?: string) => decodeObject(kind, WARM_UP_SPECIES, xz.decode(file(ref.key), ref.json_bytes), first).value;
-    const root = decode(manifest.species[WARM_UP_SPECIES]!.root, 'root') as SpeciesRoot;
+    const { root, covering } = decode(manifest.species[WARM_UP_SPECIES]!.root, 'root') as DecodedRoot;
     // Each object decoded once per round, as a cold query decodes what it reads.
     const chunks = root.chunks.map((c) => decode(rootRef(root, c), 'chunk') as ChunkIndex);
     const typos = new Map(root.typos.map((t) => [t[0], decode(rootRef(root, t), 'typos', t[0]) as TypoIndex]));
     const species: SpeciesChunks = {
-      covering: (prefix) => coveringRoot(root, prefix),
+      covering: (prefix) => covering.run(prefix),
       chunk: async (i) => chunks[i]!,
       typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
     };

@@ -13,11 +13,10 @@
 import { hashOfKey, keys, OBJECT_HASH_LENGTH, manifestSchema, pointerSchema, rootRef, typoEntry, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
 import type { ChunkIndex } from '../name-index/chunk-index.ts';
-import { coveringRoot } from '../name-index/covering.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../name-index/search.ts';
 import { emptyTypoIndex, type TypoIndex } from '../name-index/typo-index.ts';
 import { ByteBudgetLru } from './lru.ts';
-import { decodeObject, type Decoded } from './objects.ts';
+import { decodeObject, type Decoded, type DecodedRoot } from './objects.ts';
 import type { SnapshotSource } from './source.ts';
 
 export interface CatalogOptions {
@@ -212,9 +211,9 @@ export class SnapshotCatalog {
 
   /** A species of one version as the search reads it: its root, then chunks and typo index on demand. */
   private async view(species: string, entry: SpeciesEntry): Promise<SpeciesChunks> {
-    const root = await this.load(entry.root, 'root', species);
+    const { root, covering } = await this.load(entry.root, 'root', species);
     return {
-      covering: (prefix) => coveringRoot(root, prefix),
+      covering: (prefix) => covering.run(prefix),
       chunk: (i) => this.load(rootRef(root, root.chunks[i]!), 'chunk', species),
       typos: async (first) => {
         const entry = typoEntry(root, first);
@@ -224,7 +223,7 @@ export class SnapshotCatalog {
   }
 
   /** Loads, verifies and parses one object, or answers it from memory. */
-  private async load(ref: ObjectRef, kind: 'root', species: string): Promise<SpeciesRoot>;
+  private async load(ref: ObjectRef, kind: 'root', species: string): Promise<DecodedRoot>;
   private async load(ref: ObjectRef, kind: 'chunk', species: string): Promise<ChunkIndex>;
   private async load(ref: ObjectRef, kind: 'typos', species: string, first: string): Promise<TypoIndex>;
   private async load(ref: ObjectRef, kind: Loaded['kind'], species: string, first = ''): Promise<Loaded['value']> {

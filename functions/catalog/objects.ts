@@ -5,12 +5,19 @@
  */
 import { assertRoot, type SpeciesRoot } from '../../snapshot/format.ts';
 import { ChunkIndex } from '../name-index/chunk-index.ts';
+import { Covering } from '../name-index/covering.ts';
 import { typoIndexOf, type TypoIndex } from '../name-index/typo-index.ts';
 
 export type ObjectKind = 'root' | 'chunk' | 'typos';
 
+/** A species root, and its chunks as queries find them. */
+export interface DecodedRoot {
+  root: SpeciesRoot;
+  covering: Covering;
+}
+
 export type Decoded =
-  | { kind: 'root'; bytes: number; value: SpeciesRoot }
+  | { kind: 'root'; bytes: number; value: DecodedRoot }
   | { kind: 'chunk'; bytes: number; value: ChunkIndex }
   | { kind: 'typos'; bytes: number; value: TypoIndex };
 
@@ -25,7 +32,8 @@ export function decodeObject(kind: ObjectKind, species: string, json: Uint8Array
   const parsed: unknown = JSON.parse(decoder.decode(json));
   if (kind === 'root') {
     assertRoot(parsed, species);
-    return { kind, bytes: rootBytes(json.byteLength), value: parsed };
+    const covering = new Covering(parsed);
+    return { kind, bytes: rootBytes(json.byteLength) + covering.byteLength, value: { root: parsed, covering } };
   }
   const value = typoIndexOf(parsed, species, first);
   return { kind, bytes: value.byteLength + FIXED_BYTES.typos, value };

@@ -9,6 +9,7 @@
 import { fold } from '../../snapshot/fold.ts';
 import { assertChunk, FormatError, KIND, type Chunk } from '../../snapshot/format.ts';
 import { indexTable, PackedStrings, unpackFrontCoded, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
+import { bisectHeads, headOf } from './head.ts';
 import { EXACT_SYNONYM_MIN, rangePrefix, TIER, type ParsedQuery, type Tier } from './query.ts';
 
 /** Scores order hits: tier first, then the rank within the tier. Ranks are below 2^26. */
@@ -18,22 +19,6 @@ const tierOf = (s: number) => Math.floor(s / TIER_SCALE) as Tier;
 
 /** Keys per sampled head. */
 const HEAD_EVERY = 8;
-
-/**
- * A key's first four units as one number, a byte each, padded with 0 after the key's end or
- * after its first unit of 255 or more (read as 255): so s <= t gives headOf(s) <= headOf(t).
- * Where two heads differ they order their keys, and a key whose head is below a prefix's sorts
- * before every key that starts with the prefix: most of a bisection compares numbers.
- */
-function headOf(s: string): number {
-  let head = 0;
-  for (let j = 0; j < 4; j++) {
-    const unit = j < s.length ? s.charCodeAt(j) : 0;
-    if (unit >= 255) return (head * 256 + 255) * 256 ** (3 - j);
-    head = head * 256 + unit;
-  }
-  return head;
-}
 
 /** Ranks (labels', stable IDs') are below this. */
 const RANK_LIMIT = 2 ** 26;
@@ -135,6 +120,8 @@ export class ChunkIndex {
   private readonly heads: Uint32Array;
   /** Precomputed answers: prefixes (sorted), where each one's numbers start in answerHits, and their texts. */
   private readonly answerPrefixes: PackedStrings;
+  /** headOf each answer prefix: most of an answer lookup compares numbers. */
+  private readonly answerHeads: Uint32Array;
   private readonly answerAt: IndexTable;
   /** Where each answer's texts start in answerTexts. */
   private readonly answerTextAt: IndexTable;
@@ -176,8 +163,10 @@ export class ChunkIndex {
       // Each answer: total, hit count, then (owner, tier) per hit.
       this.answerAt = indexTable(answers + 1, this.answerHits.length);
       this.answerTextAt = indexTable(answers + 1, this.answerHits.length);
+      this.answerHeads = new Uint32Array(answers);
       let at = 0;
       let texts_ = 0;
+      let previous = '';
       for (let a = 0; a < answers; a++) {
         this.answerAt[a] = at;
         this.answerTextAt[a] = texts_;
@@ -190,7 +179,10 @@ export class ChunkIndex {
         }
         at += 2 + 2 * count;
         texts_ += count;
-        if (a > 0 && this.answerPrefixes.get(a - 1) >= this.answerPrefixes.get(a)) throw new Error('answer prefixes must ascend');
+        const prefix = this.answerPrefixes.get(a);
+        if (prefix <= previous) throw new Error('answer prefixes must ascend');
+        this.answerHeads[a] = headOf(prefix);
+        previous = prefix;
       }
       this.answerAt[answers] = at;
       this.answerTextAt[answers] = texts_;
@@ -213,6 +205,7 @@ export class ChunkIndex {
       this.answerAt.byteLength +
       this.answerTextAt.byteLength +
       this.heads.byteLength +
+      this.answerHeads.byteLength +
       this.answerHits.byteLength +
       n;
   }
@@ -249,22 +242,10 @@ export class ChunkIndex {
     // Sampled keys whose heads are below the prefix's come before it, those above not.
     const { heads, keys } = this;
     const head = headOf(prefix);
-    let below = 0;
-    let hi = heads.length;
-    while (below < hi) {
-      const mid = (below + hi) >>> 1;
-      if (heads[mid]! < head) below = mid + 1;
-      else hi = mid;
-    }
-    let above = below;
-    hi = heads.length;
-    while (above < hi) {
-      const mid = (above + hi) >>> 1;
-      if (heads[mid]! <= head) above = mid + 1;
-      else hi = mid;
-    }
+    const below = bisectHeads(heads, head, false);
+    const above = bisectHeads(heads, head, true, below);
     let lo = below > 0 ? (below - 1) * HEAD_EVERY + 1 : 0;
-    hi = above < heads.length ? above * HEAD_EVERY : this.size;
+    let hi = above < heads.length ? above * HEAD_EVERY : this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (keys.comparePrefix(mid, prefix) < 0) lo = mid + 1;
@@ -275,16 +256,14 @@ export class ChunkIndex {
 
   /** The precomputed answer for `fq`, if the builder made one and it holds `limit` hits. */
   answer(fq: string, limit: number): Ranked | null {
-    // Bisected among the answers' own prefixes, a few dozen per chunk, not among its keys.
-    const prefixes = this.answerPrefixes;
-    let lo = 0;
-    let hi = prefixes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (prefixes.compare(mid, fq) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === prefixes.length || prefixes.compare(lo, fq) !== 0) return null;
+    // Bisected among the answers' own prefixes (a few dozen per chunk, not its keys) by their
+    // heads; strings decide only among prefixes that share fq's head.
+    const { answerPrefixes: prefixes, answerHeads: heads } = this;
+    const head = headOf(fq);
+    let lo = bisectHeads(heads, head, false);
+    let order = 1;
+    while (lo < heads.length && heads[lo] === head && (order = prefixes.compare(lo, fq)) < 0) lo++;
+    if (order !== 0) return null;
     const numbers = this.answerHits;
     const first = this.answerAt[lo]!;
     const total = numbers[first]!;

@@ -5,27 +5,57 @@
  * with the prefix (a separator is a prefix of its chunk's first key): a run of chunks,
  * [from, to), found by two bisections.
  */
-export function coveringChunks(count: number, first: (i: number) => string, prefix: string): [from: number, to: number] {
+import { bisectHeads, headOf } from './head.ts';
+
+/**
+ * @param heads the separators' heads (headOf), when the caller keeps them: the first bisection
+ *   then compares strings only among separators that share the prefix's head.
+ */
+export function coveringChunks(count: number, first: (i: number) => string, prefix: string, heads?: Uint32Array): [from: number, to: number] {
   let lo = 0;
   let hi = count;
+  if (heads) {
+    const head = headOf(prefix);
+    lo = bisectHeads(heads, head, false);
+    hi = bisectHeads(heads, head, true, lo);
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (first(mid) <= prefix) lo = mid + 1;
     else hi = mid;
   }
-  // Separators after lo that start with the prefix are a run too.
+  // Separators after lo that start with the prefix are a run too, mostly short or empty.
   let to = lo;
-  hi = count;
-  while (to < hi) {
-    const mid = (to + hi) >>> 1;
-    if (first(mid).startsWith(prefix)) to = mid + 1;
-    else hi = mid;
+  while (to < count && to - lo < 4 && first(to).startsWith(prefix)) to++;
+  if (to - lo === 4) {
+    hi = count;
+    while (to < hi) {
+      const mid = (to + hi) >>> 1;
+      if (first(mid).startsWith(prefix)) to = mid + 1;
+      else hi = mid;
+    }
   }
   return [Math.max(0, lo - 1), Math.max(to, 1)];
 }
 
-/** coveringChunks over a species root's chunks (entries whose first element is the separator). */
-export function coveringRoot(root: { chunks: readonly (readonly [string, ...unknown[]])[] }, prefix: string): [from: number, to: number] {
-  const chunks = root.chunks;
-  return coveringChunks(chunks.length, (i) => chunks[i]![0], prefix);
+/** A species root's chunks as a query finds them: their separators, and the heads of those. */
+export class Covering {
+  private readonly firsts: readonly string[];
+  private readonly heads: Uint32Array;
+
+  constructor(root: { chunks: readonly (readonly [string, ...unknown[]])[] }) {
+    this.firsts = root.chunks.map((c) => c[0]);
+    this.heads = Uint32Array.from(this.firsts, headOf);
+  }
+
+  /** The run of chunks [from, to) holding the keys that start with `prefix` (at least one). */
+  run(prefix: string): [from: number, to: number] {
+    const firsts = this.firsts;
+    return coveringChunks(firsts.length, (i) => firsts[i]!, prefix, this.heads);
+  }
+
+  /** Bytes held beyond the root's own strings. */
+  get byteLength(): number {
+    return this.heads.byteLength + 8 * this.firsts.length;
+  }
 }

@@ -22,9 +22,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { typoIndexOf } from '../../functions/name-index/typo-index.ts';
-import { assertRoot, rootRef } from '../../snapshot/format.ts';
+import { rootRef } from '../../snapshot/format.ts';
+import { decodeObject } from '../../functions/catalog/objects.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
-import { coveringRoot } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { atMost, benchData, fmt, fmtBytes, HUMAN, loadSpecies, median, prng, quantile, ROOT, round, run, table, type BenchContext, type LoadedSpecies, type SpeciesObject, type Target } from './lib.ts';
 import { buildProductBundle, seedR2, startWorker, type Bundle } from './workerd.ts';
@@ -118,7 +118,7 @@ async function r2Gets(probe: Bundle, persist: string, keys: string[]): Promise<n
 
 /** The R2 keys a cold query for `q` reads first: the species' root and the first chunk covering it. */
 function coldKeys(loaded: LoadedSpecies, prefix: string, q: string): string[] {
-  const chunk = coveringRoot(loaded.root, rangePrefix(parseQuery(q)))[0]!;
+  const chunk = loaded.covering.run(rangePrefix(parseQuery(q)))[0]!;
   return [loaded.entry.root.key, rootRef(loaded.root, loaded.root.chunks[chunk]!).key].map((k) => prefix + k);
 }
 
@@ -145,7 +145,7 @@ function nodeBreakdown(loaded: LoadedSpecies): Record<string, number> {
     return { unxz: round(median(unxz), 2), build: round(median(parse), 2), max: round(Math.max(...objects.map((_, i) => unxz[i]! + parse[i]!)), 2) };
   };
   const of = (kind: SpeciesObject['kind']) => loaded.objects.filter((o) => o.kind === kind);
-  const root = time(of('root'), (json) => assertRoot(JSON.parse(new TextDecoder().decode(json)), loaded.species));
+  const root = time(of('root'), (json) => decodeObject('root', loaded.species, json));
   const chunk = time(of('chunk'), (json) => ChunkIndex.fromJson(loaded.species, json));
   const typos = time(of('typos'), (json) => {
     const value = JSON.parse(new TextDecoder().decode(json));

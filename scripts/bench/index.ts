@@ -13,11 +13,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import type { ChunkIndex, Ranked } from '../../functions/name-index/chunk-index.ts';
-import { coveringRoot } from '../../functions/name-index/covering.ts';
+import type { Covering } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix, typoBudget, type ParsedQuery } from '../../functions/name-index/query.ts';
 import { rankAcross, rankFirst } from '../../functions/name-index/search.ts';
 import { refGrank } from '../../functions/name-index/typo-index.ts';
-import type { SpeciesRoot } from '../../snapshot/format.ts';
 import { fold } from '../../snapshot/fold.ts';
 import { readTsv } from '../../snapshot/refresh/rows.ts';
 import { connectRoot, createGeneDatabase, insertRows, publicTuples, type RowTuple } from '../../test/support/mysql.ts';
@@ -106,8 +105,8 @@ export interface IndexResult {
 type Impl = { name: 'search' | 'bsearch'; query(q: string): number };
 
 /** Tiers 1-5 as the search ranks them, all chunks loaded: the first covering chunk alone where it can, else every covering chunk. */
-function ranked(root: SpeciesRoot, chunks: readonly ChunkIndex[], query: ParsedQuery, limit: number): Ranked {
-  const [from, to] = coveringRoot(root, rangePrefix(query));
+function ranked(covering: Covering, chunks: readonly ChunkIndex[], query: ParsedQuery, limit: number): Ranked {
+  const [from, to] = covering.run(rangePrefix(query));
   return rankFirst(chunks[from]!, to - from === 1, query, limit) ?? rankAcross(chunks.slice(from, to), query, limit);
 }
 
@@ -129,7 +128,7 @@ function implementations(loaded: LoadedSpecies): Impl[] {
   };
   const search = (q: string): number => {
     const query = parseQuery(q);
-    return ranked(loaded.root, loaded.chunks, query, LIMIT).total;
+    return ranked(loaded.covering, loaded.chunks, query, LIMIT).total;
   };
   return [
     { name: 'search', query: search },
@@ -290,7 +289,7 @@ async function benchSpecies(ctx: BenchContext, loaded: LoadedSpecies, mysql: Mys
 function benchTypos(ctx: BenchContext, loaded: LoadedSpecies): TypoResult {
   const workload = misspellings(loaded.labels, ctx.quick ? 2000 : 5000).filter((m) => {
     const query = parseQuery(m.q);
-    return typoBudget(query.fq) > 0 && ranked(loaded.root, loaded.chunks, query, 1).total === 0;
+    return typoBudget(query.fq) > 0 && ranked(loaded.covering, loaded.chunks, query, 1).total === 0;
   });
   const none = () => false;
   const run1 = (q: string) => loaded.typos.get(q[0]!)?.search(q, typoBudget(q), LIMIT, none) ?? [];

@@ -1,5 +1,5 @@
 /** Reads what a snapshot holds for a species, through the edge's own index (tests only). */
-import { coveringRoot } from '../../functions/name-index/covering.ts';
+import { Covering } from '../../functions/name-index/covering.ts';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../../functions/name-index/search.ts';
 import { emptyTypoIndex, typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
@@ -8,6 +8,7 @@ import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 
 export interface SpeciesContent {
   root: SpeciesRoot;
+  covering: Covering;
   chunks: ChunkIndex[];
   /** Every label in rank order. */
   labels: string[];
@@ -41,6 +42,7 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
   const ids = new Map(ranked.map((r) => [r.label, r.ids]));
   const typos = new Map<string, TypoIndex>();
   for (const t of root.typos) typos.set(t[0], typoIndexOf(JSON.parse(new TextDecoder().decode(await fetch(rootRef(root, t).key))), species, t[0]));
-  const view: SpeciesChunks = { covering: (prefix) => coveringRoot(root, prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first) ?? emptyTypoIndex() };
-  return { root, chunks, labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
+  const covering = new Covering(root);
+  const view: SpeciesChunks = { covering: (prefix) => covering.run(prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first) ?? emptyTypoIndex() };
+  return { root, covering, chunks, labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
 }

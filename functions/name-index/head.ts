@@ -1,0 +1,26 @@
+/**
+ * A string's first four UTF-16 units as one number, a byte each, padded with 0 after the
+ * string's end or after its first unit of 255 or more (read as 255): so s <= t gives
+ * headOf(s) <= headOf(t). Where two heads differ they order their strings, and a string whose
+ * head is below a prefix's sorts before every string that starts with the prefix: most of a
+ * bisection over sorted keys or separators compares numbers.
+ */
+export function headOf(s: string): number {
+  let head = 0;
+  for (let j = 0; j < 4; j++) {
+    const unit = j < s.length ? s.charCodeAt(j) : 0;
+    if (unit >= 255) return (head * 256 + 255) * 256 ** (3 - j);
+    head = head * 256 + unit;
+  }
+  return head;
+}
+
+/** The first index whose head is at least (`strict`: above) `head`, in ascending `heads` [lo, hi). */
+export function bisectHeads(heads: Uint32Array, head: number, strict: boolean, lo = 0, hi = heads.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (heads[mid]! < head || (strict && heads[mid] === head)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
