@@ -243,7 +243,10 @@ export class ChunkIndex {
     const { heads, keys } = this;
     const head = headOf(prefix);
     const below = bisectHeads(heads, head, false);
-    const above = bisectHeads(heads, head, true, below);
+    // Few samples share a prefix's head but for the shortest prefixes: walk, then bisect.
+    let above = below;
+    while (above < heads.length && above - below < 4 && heads[above] === head) above++;
+    if (above - below === 4) above = bisectHeads(heads, head, true, above);
     let lo = below > 0 ? (below - 1) * HEAD_EVERY + 1 : 0;
     let hi = above < heads.length ? above * HEAD_EVERY : this.size;
     while (lo < hi) {
