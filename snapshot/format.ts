@@ -150,7 +150,8 @@ export function typoEntry(root: SpeciesRoot, first: string): RootEntry | undefin
  * for the typo fallback, as the trie the edge searches, in level order (by depth, then key
  * order; node 0 is `first`), and per name the references it makes (a label's rank, and whether
  * the name is the label or a synonym of it). The payload of a match is in the chunk that holds
- * its key. Bits are packed by snapshot/packed.ts `packBits`, numbers by `packInts`.
+ * its key. Counts are one character each (snapshot/packed.ts `packCounts`), numbers are packed
+ * by `packInts`.
  */
 export interface TypoObject {
   format: typeof FORMAT_VERSION;
@@ -158,11 +159,11 @@ export interface TypoObject {
   first: string;
   /** Per node, the UTF-16 unit on the edge into it. */
   units: string;
-  /** Bits: per node, a 1 per child (children come in unit order), then a 0. */
-  children: string;
-  /** Bits: per node, whether a name ends there. */
+  /** Counts: per node, how many children it has (they come in unit order). */
+  fanout: string;
+  /** Counts: per node, 1 if a name ends there, else 0. */
   ends: string;
-  /** Bits: per name in the order of the nodes that end them (shorter first, then code-unit order), a 1 per reference after its first, then a 0. */
+  /** Counts: per name in the order of the nodes that end them (shorter first, then code-unit order), how many references it makes. */
   counts: string;
   /** Numbers: the references, name by name, each `rank * 2 + (synonym ? 1 : 0)`, label before synonym, then by rank. */
   refs: string;
@@ -263,7 +264,7 @@ export function assertTypos(value: unknown, species: string, first: string): ass
   if (typeof t !== 'object' || t === null) fail(what, 'not a JSON object');
   if (t.format !== FORMAT_VERSION) fail(what, `format ${t.format}, expected ${FORMAT_VERSION}`);
   if (t.species !== species || t.first !== first) fail(what, `holds ${t.species} ${JSON.stringify(t.first)}`);
-  for (const field of ['units', 'children', 'ends', 'counts', 'refs'] as const) if (typeof t[field] !== 'string') fail(what, `${field} must be a string`);
+  for (const field of ['units', 'fanout', 'ends', 'counts', 'refs'] as const) if (typeof t[field] !== 'string') fail(what, `${field} must be a string`);
 }
 
 /** Checks a parsed chunk's shape; throws FormatError naming what is wrong (its lists are checked as they are read). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexTable, onlyPaddingAfter, pack, packBits, packFrontCoded, PackedInts, PackedStrings, packInts, unaryStarts, unpackBits, unpackFrontCoded, unpackInts } from './packed.ts';
+import { COUNT_BASE, indexTable, pack, packCounts, packFrontCoded, PackedInts, PackedStrings, packInts, unitsOf, unpackFrontCoded, unpackInts } from './packed.ts';
 
 /** Seeded strings over a small alphabet, so that prefixes repeat. */
 function strings(count: number, seed: number): string[] {
@@ -105,36 +105,14 @@ describe('packed numbers and bits', () => {
     expect(() => new PackedInts(packInts([5, 63]), 2, 64)).not.toThrow();
   });
 
-  it('read bits back in order, padding zeros and all, and tell padding from more bits', () => {
-    const bits = Array.from({ length: 40 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0));
-    const read = unpackBits(packBits(bits));
-    expect(packBits(bits)).toHaveLength(7);
-    expect([...read]).toEqual([...bits, 0, 0]);
-    expect(onlyPaddingAfter(read, 40)).toBe(true);
-    expect(onlyPaddingAfter(read, 39)).toBe(false); // bit 39 is a 1
-    expect(onlyPaddingAfter(read, 43)).toBe(false); // past the end
-    expect(onlyPaddingAfter(unpackBits(packBits([1, 1])), 2)).toBe(true);
-    expect(onlyPaddingAfter(unpackBits(packBits([1, 0, 0, 0, 0, 0, 0])), 1)).toBe(false); // a whole digit more
-    expect(onlyPaddingAfter(unpackBits(''), 0)).toBe(true);
-    expect(() => unpackBits('A*')).toThrow(/bad digit at 1/);
-  });
-
-  it('read unary runs as running starts, digit by digit, as a bit-by-bit reading would', () => {
-    const rand = ((seed) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31))(7);
-    for (let trial = 0; trial < 200; trial++) {
-      const numbers = Array.from({ length: Math.floor(rand() * 40) }, () => (rand() < 0.5 ? 0 : Math.floor(rand() * 9)));
-      const bits = numbers.flatMap((k) => [...Array<number>(k).fill(1), 0]);
-      const [first, step] = [Math.floor(rand() * 3), trial % 2];
-      const expected = [first];
-      for (const k of numbers) expected.push(expected.at(-1)! + step + k);
-      const out = new Uint32Array(numbers.length + 1);
-      expect(unaryStarts(packBits(bits), numbers.length, first, step, out)).toBe(expected.at(-1));
-      expect([...out]).toEqual(expected);
-      if (numbers.length > 0) expect(() => unaryStarts(packBits(bits).slice(0, -1), numbers.length, first, step, out)).toThrow(/end too soon/);
-      expect(unaryStarts(packBits([...bits, 1]), numbers.length, first, step, out)).toBe(-1);
-      expect(unaryStarts(packBits([...bits, 0, 0, 0, 0, 0, 0]), numbers.length, first, step, out)).toBe(-1);
-    }
-    expect(unaryStarts('', 0, 5, 1, new Uint8Array(1))).toBe(5);
-    expect(() => unaryStarts('A*', 7, 0, 0, new Uint8Array(8))).toThrow(/bad digit at 1/);
+  it('write counts one character each and read them back as units, natively for ASCII and not only', () => {
+    const counts = [0, 1, 2, 9, 40, 79, 80, 300];
+    const text = packCounts(counts);
+    expect(text).toHaveLength(counts.length);
+    expect([...unitsOf(text)].map((u) => u - COUNT_BASE)).toEqual(counts);
+    expect(unitsOf(packCounts([0, 1, 79]))).toBeInstanceOf(Uint8Array);
+    expect(unitsOf(text)).toBeInstanceOf(Uint16Array);
+    expect(() => packCounts([-1])).toThrow(/cannot pack -1/);
+    expect(() => packCounts([0xd800])).toThrow(/cannot pack/);
   });
 });

@@ -249,77 +249,31 @@ export class PackedInts {
   }
 }
 
-/** Packs bits (0 or 1) six to a base64url digit, the first bit lowest; the last digit is padded with zeros. */
-export function packBits(bits: readonly number[]): string {
+/** Small counts are written one character each, from '0' (48) on. */
+export const COUNT_BASE = 48;
+/** Below the surrogates, so that every count is one valid character. */
+const COUNT_MAX = 0xd7ff - COUNT_BASE;
+
+/**
+ * Packs small non-negative integers (a node's child count, a name's reference count, a 0/1
+ * flag) one character each: '0' + n. They are nearly always ASCII, which a reader turns into
+ * bytes natively (unitsOf) instead of stepping through bits: a cold isolate runs its loops
+ * interpreted, where each step costs.
+ */
+export function packCounts(values: readonly number[]): string {
   let out = '';
-  for (let i = 0; i < bits.length; i += 6) {
-    let digit = 0;
-    for (let b = 0; b < 6 && i + b < bits.length; b++) digit |= (bits[i + b]! & 1) << b;
-    out += DIGITS[digit];
+  for (const v of values) {
+    if (!(Number.isInteger(v) && v >= 0 && v <= COUNT_MAX)) throw new Error(`cannot pack ${v} as a count`);
+    out += String.fromCharCode(COUNT_BASE + v);
   }
   return out;
 }
 
-/**
- * The bits packBits packed, one per element, the last digit's padding included; throws on a
- * bad digit. Read as an array rather than bit by bit through calls: a cold isolate runs this
- * interpreted, where a call per bit is what costs.
- */
-export function unpackBits(text: string): Uint8Array {
-  const bits = new Uint8Array(6 * text.length);
-  for (let i = 0, at = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
-    if (digit < 0) throw new Error(`packed bits: bad digit at ${i}`);
-    for (let b = 0; b < 6; b++) bits[at++] = (digit >> b) & 1;
-  }
-  return bits;
-}
-
-/** Whether the first `used` of unpacked bits are all they hold: what follows is the last digit's zero padding. */
-export function onlyPaddingAfter(bits: Uint8Array, used: number): boolean {
-  if (used > bits.length || bits.length - used >= 6) return false;
-  for (let i = used; i < bits.length; i++) if (bits[i] !== 0) return false;
-  return true;
-}
-
-/** Per digit: its 1 bits, its 0 bits, and for its k-th 0 bit the 1 bits before it (at 6 * digit + k). */
-const DIGIT_ONES = new Uint8Array(64);
-const DIGIT_ZEROS = new Uint8Array(64);
-const ONES_BEFORE_ZERO = new Uint8Array(64 * 6);
-for (let d = 0; d < 64; d++) {
-  for (let b = 0; b < 6; b++) {
-    if ((d >> b) & 1) DIGIT_ONES[d]!++;
-    else ONES_BEFORE_ZERO[6 * d + DIGIT_ZEROS[d]!++] = DIGIT_ONES[d]!;
-  }
-}
-
-/**
- * Reads `runs` unary numbers packed by packBits (each a run of 1 bits closed by a 0) as running
- * starts: out[0] = first, out[i + 1] = out[i] + step + number i. Returns the last start as
- * counted (not clipped to out's width: callers check it), or -1 when more than the last digit's
- * zero padding follows. Throws when the bits end too soon or a digit is bad. A digit at a time,
- * through tables: a cold isolate runs this interpreted, where a step per bit is what costs.
- */
-export function unaryStarts(text: string, runs: number, first: number, step: number, out: IndexTable): number {
-  out[0] = first;
-  let run = 0;
-  let ones = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    const digit = unit < 128 ? DIGIT_VALUE[unit]! : -1;
-    if (digit < 0) throw new Error(`packed bits: bad digit at ${i}`);
-    const zeros = DIGIT_ZEROS[digit]!;
-    for (let k = 0; k < zeros && run < runs; k++) {
-      run++;
-      const before = ONES_BEFORE_ZERO[6 * digit + k]!;
-      const start = first + step * run + ones + before;
-      out[run] = start;
-      // The last run: only zeros may follow in its digit, and no digit after it.
-      if (run === runs) return i === text.length - 1 && before === DIGIT_ONES[digit] ? start : -1;
-    }
-    ones += DIGIT_ONES[digit]!;
-  }
-  if (runs === 0) return text === '' ? first : -1;
-  throw new Error('packed bits end too soon');
+/** A string's UTF-16 units: encoded natively when it is ASCII (as names and counts mostly are), else one by one. */
+export function unitsOf(text: string): Uint8Array | Uint16Array {
+  const ascii = new TextEncoder().encode(text);
+  if (ascii.length === text.length) return ascii;
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return units;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KIND, type TypoObject } from '../../snapshot/format.ts';
-import { packBits, packInts } from '../../snapshot/packed.ts';
+import { packCounts, packInts } from '../../snapshot/packed.ts';
 import { typoObjects } from '../../snapshot/refresh/chunks.ts';
 import { buildSpeciesModel, type CoreGene, type SpeciesModel } from '../../snapshot/refresh/species-model.ts';
 import { refGrank, refIsSynonym, typoIndexOf, type TypoHit, type TypoIndex } from './typo-index.ts';
@@ -186,19 +186,24 @@ describe('typo index', () => {
     const read = (patch: Partial<TypoObject>) => () => typoIndexOf({ ...b, ...patch }, SPECIES, 'b');
     expect(read({})).not.toThrow();
     // b -> {a, c}: names "ba" and "bc".
-    const trie = { units: 'bac', children: packBits([1, 1, 0, 0, 0]), ends: packBits([0, 1, 1]), counts: packBits([0, 0]), refs: packInts([2, 4]) };
+    const trie = { units: 'bac', fanout: packCounts([2, 0, 0]), ends: packCounts([0, 1, 1]), counts: packCounts([1, 1]), refs: packInts([2, 4]) };
     expect(read(trie)).not.toThrow();
     expect(read({ ...trie, units: 'bca' })).toThrow(/unit order/);
     expect(read({ ...trie, units: 'cac' })).toThrow(/start with "b"/);
-    expect(read({ ...trie, ends: packBits([0, 0, 1]) })).toThrow(/every leaf must end a name/);
-    expect(read({ ...trie, children: packBits([1, 0, 0, 0]) })).toThrow(/place all 3 nodes/);
+    expect(read({ ...trie, ends: packCounts([0, 0, 1]) })).toThrow(/every leaf must end a name/);
+    expect(read({ ...trie, ends: packCounts([0, 2, 1]) })).toThrow(/0 or 1/);
+    expect(read({ ...trie, ends: packCounts([0, 1]) })).toThrow(/hold 3 counts/);
+    expect(read({ ...trie, fanout: packCounts([1, 0, 0]) })).toThrow(/place all 3 nodes/);
+    expect(read({ ...trie, fanout: packCounts([3, 0, 0]) })).toThrow(/place all 3 nodes/);
+    expect(read({ ...trie, fanout: '/00' })).toThrow(/place all 3 nodes/); // a count below 0
     // b and a leaves, c the parent of both (itself included): numbers add up, the tree does not.
-    expect(read({ ...trie, children: packBits([0, 0, 1, 1, 0]), ends: packBits([1, 1, 0]) })).toThrow(/place all 3 nodes/);
-    expect(read({ ...trie, counts: '' })).toThrow(/end too soon/);
-    expect(read({ ...trie, counts: packBits([0, 0, 0, 0, 0, 0, 0]) })).toThrow(/counts must hold 2 names/);
+    expect(read({ ...trie, fanout: packCounts([0, 0, 2]), ends: packCounts([1, 1, 0]) })).toThrow(/place all 3 nodes/);
+    expect(read({ ...trie, counts: '' })).toThrow(/counts must hold 2 names/);
+    expect(read({ ...trie, counts: packCounts([1, 0]) })).toThrow(/every name must make a reference/);
+    expect(read({ ...trie, counts: packCounts([1, 2]) })).toThrow(/refs must hold 3 references/);
     expect(read({ ...trie, refs: packInts([2]) })).toThrow(/refs must hold 2/);
     expect(read({ ...trie, refs: '1C*' })).toThrow(/bad digit/);
-    expect(read({ ...trie, units: 'bacd', children: packBits([1, 1, 0, 0, 1, 0, 0]), ends: packBits([0, 1, 0, 1]) })).not.toThrow();
+    expect(read({ ...trie, units: 'bacd', fanout: packCounts([2, 0, 1, 0]), ends: packCounts([0, 1, 0, 1]) })).not.toThrow();
     expect(read({ first: 'c' })).toThrow(/holds/);
   });
 });

@@ -10,7 +10,7 @@
  * rows are equal (docs/design.md, "Typo fallback").
  */
 import { assertTypos, FormatError, type TypoObject } from '../../snapshot/format.ts';
-import { indexTable, onlyPaddingAfter, PackedInts, unaryStarts, unpackBits, type IndexTable } from '../../snapshot/packed.ts';
+import { COUNT_BASE, indexTable, PackedInts, unitsOf, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
@@ -578,11 +578,28 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   const n = text.length;
   if (n === 0 || text[0] !== first) throw new Error(`the trie must start with ${JSON.stringify(first)}`);
   const units = unitsOf(text);
-  // Node v's children: a 1 per child, numbered on from 1, then a 0.
+  const fanout = unitsOf(object.fanout);
+  const ends = unitsOf(object.ends);
+  if (fanout.length !== n || ends.length !== n) throw new Error(`fanout and ends must hold ${n} counts`);
+  // One pass, few steps per node: a cold isolate runs it unoptimised (docs/design.md, "Cold
+  // decoding"). Children are numbered on from 1; node v's are [childStart[v], childStart[v + 1]).
   const childStart = indexTable(n + 1, n);
-  if (unaryStarts(object.children, n, 1, 0, childStart) !== n) throw new Error(`children must place all ${n} nodes once`);
-  const ends = unpackBits(object.ends);
-  if (!onlyPaddingAfter(ends, n)) throw new Error(`ends must hold ${n} bits`);
+  const endRank = indexTable(n + 1, n);
+  childStart[0] = 1;
+  let rank = 0;
+  for (let v = 0, start = 1; v < n; v++) {
+    const end = start + fanout[v]! - COUNT_BASE;
+    const ended = ends[v]! - COUNT_BASE;
+    if (end < start || end > n) throw new Error(`children must place all ${n} nodes once`);
+    if (ended >>> 1 !== 0) throw new Error('ends must be 0 or 1 per node');
+    if (start === end && ended === 0) throw new Error('every leaf must end a name');
+    childStart[v + 1] = end;
+    rank += ended;
+    endRank[v + 1] = rank;
+    for (let c = start + 1; c < end; c++) if (units[c]! <= units[c - 1]!) throw new Error('children must come in unit order');
+    start = end;
+  }
+  if (childStart[n] !== n) throw new Error(`children must place all ${n} nodes once`);
   // Level order: the children of each level are the whole next level, down to the last node.
   const depthStart = [0];
   let lo = 0;
@@ -592,32 +609,22 @@ function trieOf(object: TypoObject, first: string): { trie: Trie; keys: number }
   }
   if (lo !== n) throw new Error(`children must place all ${n} nodes once`);
   depthStart.push(n);
-  const endRank = indexTable(n + 1, n);
-  for (let v = 0, p = 0; v < n; v++) {
-    if (childStart[v] === childStart[v + 1] && ends[v] === 0) throw new Error('every leaf must end a name');
-    endRank[v + 1] = endRank[v]! + ends[v]!;
-    // A node is a first child iff some node's children start there; any other follows a sibling.
-    while (childStart[p]! < v) p++;
-    if (v > 0 && childStart[p] !== v && units[v]! <= units[v - 1]!) throw new Error('children must come in unit order');
-  }
-  return { trie: { units, childStart, endRank, depthStart }, keys: endRank[n]! };
+  return { trie: { units, childStart, endRank, depthStart }, keys: rank };
 }
 
-/** A string's UTF-16 units: encoded natively when it is ASCII (as names mostly are), else one by one. */
-function unitsOf(text: string): Uint8Array | Uint16Array {
-  const ascii = new TextEncoder().encode(text);
-  if (ascii.length === text.length) return ascii;
-  const units = new Uint16Array(text.length);
-  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
-  return units;
-}
-
-/** Where each name's references start, from their counts (packed bits, a 1 per reference after the first, then a 0); `total` references in all. */
-function refStarts(counts: string, keys: number, total: number): IndexTable {
+/** Where each name's references start, from their counts (one each, at least 1); `total` references in all. */
+function refStarts(text: string, keys: number, total: number): IndexTable {
+  const counts = unitsOf(text);
+  if (counts.length !== keys) throw new Error(`counts must hold ${keys} names`);
   const starts = indexTable(keys + 1, total);
-  const last = unaryStarts(counts, keys, 0, 1, starts);
-  if (last < 0) throw new Error(`counts must hold ${keys} names`);
-  if (last !== total) throw new Error(`refs must hold ${last} references`);
+  let at = 0;
+  for (let k = 0; k < keys; k++) {
+    const count = counts[k]! - COUNT_BASE;
+    if (count < 1) throw new Error('every name must make a reference');
+    at += count;
+    starts[k + 1] = at;
+  }
+  if (at !== total) throw new Error(`refs must hold ${at} references`);
   return starts;
 }
 

@@ -8,7 +8,7 @@ import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
 import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
-import { pack, packBits, packFrontCoded, packInts } from '../packed.ts';
+import { pack, packCounts, packFrontCoded, packInts } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
 import { compareCodeUnits } from '../natural.ts';
 
@@ -233,9 +233,9 @@ export function typoObjects(model: SpeciesModel): TypoObject[] {
       species: model.species,
       first,
       units: level.map((n) => String.fromCharCode(n.unit)).join(''),
-      children: packBits(level.flatMap((n) => [...n.children.map(() => 1), 0])),
-      ends: packBits(level.map((n) => (n.refs ? 1 : 0))),
-      counts: packBits(refs.flatMap((list) => [...list.slice(1).map(() => 1), 0])),
+      fanout: packCounts(level.map((n) => n.children.length)),
+      ends: packCounts(level.map((n) => (n.refs ? 1 : 0))),
+      counts: packCounts(refs.map((list) => list.length)),
       refs: packInts(refs.flat()),
     };
   });
