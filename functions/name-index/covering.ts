@@ -3,7 +3,7 @@
  * (separators, snapshot/format.ts `SpeciesRoot`), so the keys starting with a prefix are in the
  * chunk where the prefix itself would sit and in every later chunk whose separator starts
  * with the prefix (a separator is a prefix of its chunk's first key): a run of chunks,
- * [from, to), found by two bisections.
+ * [from, to), found by bisection (heads first, when kept) and a short walk.
  */
 import { bisectHeads, headOf } from './head.ts';
 
