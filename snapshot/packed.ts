@@ -193,6 +193,11 @@ export function packInts(values: readonly number[]): string {
   return String(width) + values.map(write).join('');
 }
 
+/** How many numbers a packInts text holds: not a whole number when the text is malformed (callers check it). */
+export function packedLength(text: string): number {
+  return (text.length - 1) / Math.max(1, text.charCodeAt(0) - 48);
+}
+
 /** The inverse of packInts for `count` numbers, each below `max`, in a table as narrow as they allow. Throws on anything else. */
 export function unpackInts(text: string, count: number, max: number): IndexTable {
   const width = text.charCodeAt(0) - 48;

@@ -8,7 +8,7 @@
  */
 import { fold } from '../../snapshot/fold.ts';
 import { assertChunk, FormatError, KIND, type Chunk } from '../../snapshot/format.ts';
-import { indexTable, PackedStrings, unpackFrontCoded, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
+import { indexTable, PackedStrings, packedLength, unpackFrontCoded, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
 import { bisectHeads, headOf } from './head.ts';
 import { EXACT_SYNONYM_MIN, rangePrefix, TIER, type ParsedQuery, type Tier } from './query.ts';
 
@@ -137,7 +137,7 @@ export class ChunkIndex {
     const n = kinds.length;
     const synonyms = countOf(kinds, KIND.SYNONYM);
     try {
-      this.granks = ints('granks', chunk.granks, (chunk.granks.length - 1) / Math.max(1, chunk.granks.charCodeAt(0) - 48), RANK_LIMIT);
+      this.granks = ints('granks', chunk.granks, packedLength(chunk.granks), RANK_LIMIT);
       const m = this.granks.length;
       this.keys = new PackedStrings(unpackFrontCoded(chunk.keys, n), n);
       this.heads = new Uint32Array(Math.ceil(n / HEAD_EVERY));
@@ -158,8 +158,7 @@ export class ChunkIndex {
       const { prefixes, hits, texts } = chunk.answers;
       this.answerPrefixes = new PackedStrings(prefixes, prefixes === '' ? 0 : countOf(prefixes, '\n') + 1);
       const answers = this.answerPrefixes.length;
-      const width = Math.max(1, hits.charCodeAt(0) - 48);
-      this.answerHits = ints('answers', hits, (hits.length - 1) / width, RANK_LIMIT);
+      this.answerHits = ints('answers', hits, packedLength(hits), RANK_LIMIT);
       // Each answer: total, hit count, then (owner, tier) per hit.
       this.answerAt = indexTable(answers + 1, this.answerHits.length);
       this.answerTextAt = indexTable(answers + 1, this.answerHits.length);

@@ -10,7 +10,7 @@
  * rows are equal (docs/design.md, "Typo fallback").
  */
 import { assertTypos, FormatError, type TypoObject } from '../../snapshot/format.ts';
-import { COUNT_BASE, indexTable, PackedInts, unitsOf, type IndexTable } from '../../snapshot/packed.ts';
+import { COUNT_BASE, indexTable, PackedInts, packedLength, unitsOf, type IndexTable } from '../../snapshot/packed.ts';
 
 /**
  * Best score and key per label rank in the search under way, valid where stamp[grank] is the
@@ -633,9 +633,8 @@ export function typoIndexOf(value: unknown, species: string, first: string): Typ
   assertTypos(value, species, first);
   try {
     const { trie, keys } = trieOf(value, first);
-    const width = Math.max(1, value.refs.charCodeAt(0) - 48);
-    const total = (value.refs.length - 1) / width;
-    if (!Number.isInteger(total)) throw new Error(`refs must hold whole references of ${width} units`);
+    const total = packedLength(value.refs);
+    if (!Number.isInteger(total)) throw new Error('refs must hold whole packed numbers');
     const refStart = refStarts(value.counts, keys, total);
     return new TypoIndex(trie, refStart, new PackedInts(value.refs, total, 2 * KIND_SCALE));
   } catch (error) {
