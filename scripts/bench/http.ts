@@ -146,13 +146,16 @@ async function nodeTarget(script: string, env: Record<string, string>, probe: st
   };
 }
 
+const SERVER_HEADERS = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+
 /** The product's answers for the workload, as the table handlers serve them. */
 async function answerTable(url: string, paths: string[], file: string): Promise<void> {
   const table: AnswerTable = {};
   for (const path of paths) {
     const response = await fetch(url + path);
+    // Every header the product sets (CORS included); not those the HTTP server adds itself.
     const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'etag', 'cache-control']) headers[name] = response.headers.get(name) ?? '';
+    for (const [name, value] of response.headers) if (!SERVER_HEADERS.has(name)) headers[name] = value;
     table[path] = { body: await response.text(), headers };
   }
   await writeFile(file, JSON.stringify(table));
