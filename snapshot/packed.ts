@@ -193,15 +193,26 @@ export function packInts(values: readonly number[]): string {
   return String(width) + values.map(write).join('');
 }
 
+/** The digit count per number that a packInts text declares: its first character, '1' to '5'. */
+function widthOf(text: string): number {
+  return text.charCodeAt(0) - 48;
+}
+
+/** widthOf `text`, checked to hold exactly `count` numbers at it. */
+function checkedWidth(text: string, count: number): number {
+  const width = widthOf(text);
+  if (!(width >= 1 && width <= MAX_WIDTH) || text.length !== 1 + count * width) throw new Error(`packed numbers do not hold ${count} numbers`);
+  return width;
+}
+
 /** How many numbers a packInts text holds: not a whole number when the text is malformed (callers check it). */
 export function packedLength(text: string): number {
-  return (text.length - 1) / Math.max(1, text.charCodeAt(0) - 48);
+  return (text.length - 1) / Math.max(1, widthOf(text));
 }
 
 /** The inverse of packInts for `count` numbers, each below `max`, in a table as narrow as they allow. Throws on anything else. */
 export function unpackInts(text: string, count: number, max: number): IndexTable {
-  const width = text.charCodeAt(0) - 48;
-  if (!(width >= 1 && width <= MAX_WIDTH) || text.length !== 1 + count * width) throw new Error(`packed numbers do not hold ${count} numbers`);
+  const width = checkedWidth(text, count);
   const out = indexTable(count, max - 1);
   for (let i = 0, at = 1; i < count; i++) {
     let value = 0;
@@ -231,8 +242,7 @@ export class PackedInts {
 
   /** Throws unless `text` holds `count` numbers, each below `max`. */
   constructor(text: string, count: number, max: number) {
-    const width = text.charCodeAt(0) - 48;
-    if (!(width >= 1 && width <= MAX_WIDTH) || text.length !== 1 + count * width) throw new Error(`packed numbers do not hold ${count} numbers`);
+    const width = checkedWidth(text, count);
     if (!ONLY_DIGITS.test(text.slice(1))) throw new Error('packed numbers: bad digit');
     // Where the width allows values of max or more, look at each once.
     if (64 ** width > max) unpackInts(text, count, max);
