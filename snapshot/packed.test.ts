@@ -67,7 +67,7 @@ describe('indexTable', () => {
   });
 });
 
-describe('packed numbers and bits', () => {
+describe('packed numbers and counts', () => {
   it('give back what was packed, at the narrowest width, in a table as narrow as the bound allows', () => {
     for (const max of [1, 63, 64, 4095, 4096, 2 ** 26]) {
       const values = Array.from({ length: 50 }, (_, i) => Math.floor((i * 2654435761) % max));
