@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNodeServer, type RunningServer } from '../../functions/node/server.ts';
+import { geneBox } from '../support/gene-box.ts';
 import { buildSnapshotDir } from '../support/sample.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -62,11 +63,8 @@ afterEach(async () => {
   expect(problems).toEqual([]);
 });
 
-const combobox = () => page.getByRole('combobox', { name: 'Gene name' });
 const picker = () => page.getByRole('combobox', { name: 'Species' });
-const options = () => page.getByRole('listbox', { name: 'Gene suggestions' }).getByRole('option');
-const status = () => page.getByRole('status');
-const genes = () => options().locator('[part~=gene]').allTextContents();
+const { combobox, options, status, genes, type } = geneBox(() => page);
 
 async function open(url = server.url): Promise<void> {
   await page.goto(`${url}/`);
@@ -75,15 +73,6 @@ async function open(url = server.url): Promise<void> {
 async function ready(): Promise<void> {
   await open();
   await expect.poll(() => picker().isEnabled()).toBe(true);
-}
-
-// Waits for the answer to the whole text (its first gene, the text marked): on a
-// slow machine the debounce can fire between keystrokes, and the list briefly
-// shows an earlier prefix's genes.
-async function type(text: string, first: string): Promise<void> {
-  await combobox().pressSequentially(text);
-  const top = async () => [(await genes())[0], (await options().first().locator('mark').allTextContents()).join().toLowerCase()];
-  await expect.poll(top).toEqual([first, text.toLowerCase()]);
 }
 
 describe('demo page', () => {

@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNodeServer, type RunningServer } from '../../functions/node/server.ts';
 import { WIDGET_JS } from '../../functions/widget/element.ts';
+import { geneBox } from '../support/gene-box.ts';
 import { buildSnapshotDir } from '../support/sample.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -128,25 +129,13 @@ afterEach(async () => {
   expect(problems).toEqual([]);
 });
 
-const combobox = () => page.getByRole('combobox', { name: 'Gene name' });
-const options = () => page.getByRole('listbox', { name: 'Gene suggestions' }).getByRole('option');
-const status = () => page.getByRole('status');
-const genes = () => options().locator('[part~=gene]').allTextContents();
+const { combobox, options, status, genes, type } = geneBox(() => page);
 const selected = () => page.evaluate(() => (window as unknown as { selected: unknown[] }).selected);
 const changes = () => page.evaluate(() => (window as unknown as { changes: string[] }).changes);
 
 async function embed(kind: Kind = 'plain', from: RunningServer = service): Promise<void> {
   await page.goto(`${host.origin}/${kind}?service=${encodeURIComponent(from.url)}`);
   await expect.poll(() => combobox().isEnabled()).toBe(true);
-}
-
-// Waits for the answer to the whole text (its first gene, the text marked): on a
-// slow machine the debounce can fire between keystrokes, and the list briefly
-// shows an earlier prefix's genes.
-async function type(text: string, first: string): Promise<void> {
-  await combobox().pressSequentially(text);
-  const top = async () => [(await genes())[0], (await options().first().locator('mark').allTextContents()).join().toLowerCase()];
-  await expect.poll(top).toEqual([first, text.toLowerCase()]);
 }
 
 describe('<gene-autocomplete> on another origin', () => {
