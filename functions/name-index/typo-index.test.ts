@@ -202,6 +202,7 @@ describe('typo index', () => {
     expect(read({ ...trie, counts: packCounts([1, 0]) })).toThrow(/every name must make a reference/);
     expect(read({ ...trie, counts: packCounts([1, 2]) })).toThrow(/refs must hold 3 references/);
     expect(read({ ...trie, refs: packInts([2]) })).toThrow(/refs must hold 2/);
+    expect(read({ ...trie, refs: '2AAA' })).toThrow(/refs must hold 2 references/); // one and a half numbers
     expect(read({ ...trie, refs: '1C*' })).toThrow(/bad digit/);
     expect(read({ ...trie, units: 'bacd', fanout: packCounts([2, 0, 1, 0]), ends: packCounts([0, 1, 0, 1]) })).not.toThrow();
     expect(read({ first: 'c' })).toThrow(/holds/);
