@@ -5,7 +5,6 @@
  * answers of expected_names.json and expected_public.json, and the typo cases.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../snapshot/fold.ts';
 import { packInts } from '../../snapshot/packed.ts';
@@ -16,13 +15,9 @@ import { buildSpeciesModel, type CoreGene } from '../../snapshot/refresh/species
 import { ChunkIndex } from './chunk-index.ts';
 import { search, type SpeciesChunks } from './search.ts';
 import { emptyTypoIndex, typoIndexOf } from './typo-index.ts';
+import { sampleSpecies } from '../../test/support/sample.ts';
 
 const SPECIES = 'homo_sapiens';
-
-function tsv(path: string): string[][] {
-  const text = gunzipSync(readFileSync(new URL(path, import.meta.url))).toString('utf8');
-  return text.split('\n').slice(1).filter(Boolean).map((line) => line.split('\t'));
-}
 
 interface RefLabel {
   label: string;
@@ -36,15 +31,7 @@ interface RefLabel {
 
 /** The rule's data: labels with the union of their genes' synonyms, their group and their IDs. */
 function referenceData(): { labels: RefLabel[]; rows: { stableId: string; label: string | null; location: string | null }[]; core: Map<string, CoreGene> } {
-  const rows = tsv('../../data/public.tsv.gz')
-    .filter((f) => f[0] === SPECIES)
-    .map((f) => ({ stableId: f[1]!, label: f[2] || null, location: f[3] || null }));
-  const core = new Map<string, CoreGene>();
-  for (const [species, id, biotype, group, synonym] of tsv('../../data/core_genes.tsv.gz')) {
-    if (species !== SPECIES) continue;
-    if (!core.has(id!)) core.set(id!, { biotype: biotype || null, group: group || null, synonyms: [] });
-    if (synonym) core.get(id!)!.synonyms.push(synonym);
-  }
+  const { rows, core } = sampleSpecies(SPECIES);
   const ids = new Map<string, Set<string>>();
   for (const { stableId, label } of rows) if (label?.trim()) (ids.get(label.trim()) ?? ids.set(label.trim(), new Set()).get(label.trim())!).add(stableId);
   const labels = [...ids].map(([label, set]) => {

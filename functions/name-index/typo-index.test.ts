@@ -4,32 +4,18 @@
  * prefixes, then each label once at its best, ranked (docs/design.md, "Typo fallback"). On the
  * human sample's names and thousands of random misspellings, limits and exclusions.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KIND, type TypoObject } from '../../snapshot/format.ts';
 import { packCounts, packInts } from '../../snapshot/packed.ts';
 import { typoObjects } from '../../snapshot/refresh/chunks.ts';
-import { buildSpeciesModel, type CoreGene, type SpeciesModel } from '../../snapshot/refresh/species-model.ts';
+import { buildSpeciesModel, type SpeciesModel } from '../../snapshot/refresh/species-model.ts';
 import { refGrank, refIsSynonym, typoIndexOf, type TypoHit, type TypoIndex } from './typo-index.ts';
+import { sampleSpecies } from '../../test/support/sample.ts';
 
 const SPECIES = 'homo_sapiens';
 
-function tsv(path: string): string[][] {
-  const text = gunzipSync(readFileSync(new URL(path, import.meta.url))).toString('utf8');
-  return text.split('\n').slice(1).filter(Boolean).map((line) => line.split('\t'));
-}
-
 function humanModel(): SpeciesModel {
-  const rows = tsv('../../data/public.tsv.gz')
-    .filter((f) => f[0] === SPECIES)
-    .map((f) => ({ stableId: f[1]!, label: f[2] || null, location: f[3] || null }));
-  const core = new Map<string, CoreGene>();
-  for (const [species, id, biotype, group, synonym] of tsv('../../data/core_genes.tsv.gz')) {
-    if (species !== SPECIES) continue;
-    if (!core.has(id!)) core.set(id!, { biotype: biotype || null, group: group || null, synonyms: [] });
-    if (synonym) core.get(id!)!.synonyms.push(synonym);
-  }
+  const { rows, core } = sampleSpecies(SPECIES);
   return buildSpeciesModel(SPECIES, rows, core);
 }
 
