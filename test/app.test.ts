@@ -9,7 +9,7 @@ import { createApp } from '../functions/app.ts';
 import { SnapshotCatalog } from '../functions/catalog/catalog.ts';
 import { parseConfig } from '../functions/config.ts';
 import { dirSource } from '../functions/node/dir-source.ts';
-import { expectedCases, rankedLabels, typoCases } from './support/expected.ts';
+import { expectedCases, itAnswersTheReferenceCases, typoCases } from './support/expected.ts';
 import { buildSnapshotDir } from './support/sample.ts';
 
 let app: ReturnType<typeof createApp>;
@@ -29,28 +29,7 @@ describe('reference cases (expected_public.json, expected_names.json)', () => {
     expect(typoCases).toHaveLength(7);
   });
 
-  for (const c of expectedCases) {
-    it(`${c.id}: ${c.species} ${JSON.stringify(c.q)}`, async () => {
-      const params = new URLSearchParams({ species: c.species, q: c.q, limit: String(c.limit) });
-      const response = await get(`/autocomplete?${params}`);
-      expect(response.status).toBe(c.expect_status);
-      const body = await response.json();
-      if (c.expect_status === 200) {
-        expect(rankedLabels(body)).toEqual(c.expected);
-        expect(body.total).toBe(c.total);
-      } else {
-        expect(response.headers.get('content-type')).toBe('application/problem+json');
-        expect(body.status).toBe(c.expect_status);
-      }
-    });
-  }
-
-  for (const t of typoCases) {
-    it(`typo ${JSON.stringify(t.q)} finds ${t.intended} in the first ${t.top}`, async () => {
-      const body = await (await get(`/autocomplete?${new URLSearchParams({ species: t.species, q: t.q })}`)).json();
-      expect(body.suggestions.slice(0, t.top).map((s: { label: string }) => s.label)).toContain(t.intended);
-    });
-  }
+  itAnswersTheReferenceCases(get);
 });
 
 describe('GET /autocomplete', () => {

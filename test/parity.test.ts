@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthSchema, speciesListSchema } from '../functions/routes/schemas.ts';
 import { startNodeServer, type RunningServer } from '../functions/node/server.ts';
-import { expectedCases, rankedLabels, typoCases } from './support/expected.ts';
+import { expectedCases, itAnswersTheReferenceCases } from './support/expected.ts';
 import { buildSnapshotDir } from './support/sample.ts';
 import { buildWorkerBundle, startBundledWorker, type RunningWorker, type WorkerBundle } from './support/worker-bundle.ts';
 
@@ -40,27 +40,7 @@ describe.each(Object.keys(targets) as Target[])('%s', (target) => {
 
   describe('reference cases (expected_public.json, expected_names.json)', () => {
     it('has all 101 cases', () => expect(expectedCases).toHaveLength(101));
-    for (const c of expectedCases) {
-      it(`${c.id}`, async () => {
-        const params = new URLSearchParams({ species: c.species, q: c.q, limit: String(c.limit) });
-        const response = await get(`/autocomplete?${params}`);
-        expect(response.status).toBe(c.expect_status);
-        const body = await response.json();
-        if (c.expect_status === 200) {
-          expect(rankedLabels(body)).toEqual(c.expected);
-          expect(body.total).toBe(c.total);
-        } else {
-          expect(response.headers.get('content-type')).toBe('application/problem+json');
-          expect(body.status).toBe(c.expect_status);
-        }
-      });
-    }
-    for (const t of typoCases) {
-      it(`typo ${t.q} → ${t.intended}`, async () => {
-        const body = await (await get(`/autocomplete?${new URLSearchParams({ species: t.species, q: t.q })}`)).json();
-        expect(body.suggestions.slice(0, t.top).map((s: { label: string }) => s.label)).toContain(t.intended);
-      });
-    }
+    itAnswersTheReferenceCases(get);
   });
 
   it('GET /autocomplete returns stable IDs, locations and the snapshot version', async () => {
