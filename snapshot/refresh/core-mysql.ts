@@ -8,7 +8,7 @@ import type { Connection } from 'mysql2';
 import { RefreshError } from './errors.ts';
 import { CoreDataBuilder, type CoreSource, type SpeciesCore } from './core-data.ts';
 import { CORE_TEXT_SQL, valueSql, type Fingerprint } from './input-hash.ts';
-import { classifyMysqlError, connectTo, parseMysqlUrl, query, quoteId, whenConnectionLost } from './mysql-source.ts';
+import { classifyMysqlError, openSession, query, quoteId, whenConnectionLost } from './mysql-source.ts';
 
 const CORE_PATTERN = /^([a-z0-9_]+?)_core_(\d+)_(\w+)$/;
 
@@ -89,16 +89,8 @@ export class MysqlCoreSource implements CoreSource {
   }
 
   static async open(options: MysqlCoreOptions): Promise<MysqlCoreSource> {
-    const target = parseMysqlUrl(options.url, options.envPassword);
-    const where = `${target.user}@${target.host}:${target.port}`;
-    let connection: Connection;
+    const { connection, where } = await openSession(options, (error, at) => coreError(error, 'connect', at));
     try {
-      connection = await connectTo(target, options.connectTimeoutMs);
-    } catch (error) {
-      throw coreError(error, 'connect', where);
-    }
-    try {
-      await query(connection, 'SET SESSION net_write_timeout = 600').catch(() => {});
       const rows = await query(connection, { sql: 'SHOW DATABASES LIKE ?', rowsAsArray: true }, ['%\\_core\\_%']);
       return new MysqlCoreSource(connection, rows.map((r) => String(r[0])), options, where);
     } catch (error) {

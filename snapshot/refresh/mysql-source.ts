@@ -124,17 +124,35 @@ export function connect(config: mysql.ConnectionOptions): Promise<Connection> {
   });
 }
 
-/** A connection for reading Ensembl's tables: UTF-8 throughout, big numbers as strings. */
-export function connectTo(target: MysqlTarget, timeoutMs = 15_000): Promise<Connection> {
-  return connect({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    connectTimeout: timeoutMs,
-    charset: 'utf8mb4_general_ci',
-    supportBigNumbers: true,
-  });
+/**
+ * A connection for reading Ensembl's tables, to the server a mysql:// URL names: UTF-8
+ * throughout, big numbers as strings, and room for a result set whose reader pauses (the
+ * server aborts one whose client stops reading for net_write_timeout seconds; our backpressure
+ * pauses while a species encodes). `where` (user@host:port) names the server in errors; a
+ * failed connect throws what `fail` makes of it.
+ */
+export async function openSession(
+  options: { url: string; envPassword?: string; connectTimeoutMs?: number },
+  fail: (error: unknown, where: string) => Error,
+): Promise<{ connection: Connection; target: MysqlTarget; where: string }> {
+  const target = parseMysqlUrl(options.url, options.envPassword);
+  const where = `${target.user}@${target.host}:${target.port}`;
+  let connection: Connection;
+  try {
+    connection = await connect({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password: target.password,
+      connectTimeout: options.connectTimeoutMs ?? 15_000,
+      charset: 'utf8mb4_general_ci',
+      supportBigNumbers: true,
+    });
+  } catch (error) {
+    throw fail(error, where);
+  }
+  await query(connection, 'SET SESSION net_write_timeout = 600').catch(() => {});
+  return { connection, target, where };
 }
 
 const DATABASE_PATTERN = /^ensembl_(autocomplete|website)_(\d+)$/;
@@ -200,18 +218,8 @@ export class MysqlSource implements RowSource {
   }
 
   static async open(options: MysqlSourceOptions): Promise<MysqlSource> {
-    const target = parseMysqlUrl(options.url, options.envPassword);
-    const where = `${target.user}@${target.host}:${target.port}`;
-    let connection: Connection;
+    const { connection, target, where } = await openSession(options, (error, at) => classifyMysqlError(error, 'connect', at));
     try {
-      connection = await connectTo(target, options.connectTimeoutMs);
-    } catch (error) {
-      throw classifyMysqlError(error, 'connect', where);
-    }
-    try {
-      // The server aborts a result set whose client stops reading for net_write_timeout
-      // seconds; our backpressure pauses while a species encodes, so give it room.
-      await query(connection, 'SET SESSION net_write_timeout = 600').catch(() => {});
       const database = options.database ?? target.database ?? (await detectDatabase(connection, where));
       const table = `${quoteId(database)}.gene_autocomplete`;
       const found = await query(
