@@ -82,7 +82,7 @@ describe('database detection', () => {
     await root.query(`CREATE DATABASE IF NOT EXISTS \`${emptyNewer}\``);
 
     const out = join(work, 'detect');
-    const result = await runCli(['--mysql', MYSQL_URL, '--out', out, '--json']);
+    const result = await runCli(['--mysql', MYSQL_URL, '--out', out, '--json', ...FAST_XZ]);
     expect(result.code, result.stderr).toBe(EXIT.OK);
     const { manifest } = await readSnapshot(out);
     expect(manifest.source).toEqual({ kind: 'mysql', database: newest, release: 997 });
@@ -93,7 +93,7 @@ describe('database detection', () => {
     // Without any autocomplete database, the newest website database wins.
     await dropDatabases(root, [older, newest, emptyNewer]);
     const out2 = join(work, 'detect-website');
-    const second = await runCli(['--mysql', MYSQL_URL, '--out', out2]);
+    const second = await runCli(['--mysql', MYSQL_URL, '--out', out2, ...FAST_XZ]);
     expect(second.code, second.stderr).toBe(EXIT.OK);
     expect((await readSnapshot(out2)).manifest.source).toEqual({ kind: 'mysql', database: website, release: 97 });
   });
@@ -102,7 +102,7 @@ describe('database detection', () => {
 describe('refresh from MySQL', () => {
   it('publishes every species of a pinned database, ranked and complete', async () => {
     const out = join(work, 'full');
-    const result = await runCli(['--mysql', `${MYSQL_URL}${PUBLIC_DB}`, '--out', out, '--json', '--jobs', '2']);
+    const result = await runCli(['--mysql', `${MYSQL_URL}${PUBLIC_DB}`, '--out', out, '--json', '--jobs', '2', ...FAST_XZ]);
     expect(result.code, result.stderr).toBe(EXIT.OK);
     const { pointer, manifest } = await readSnapshot(out);
     expect(manifest.version).toBe(pointer.version);
@@ -121,7 +121,7 @@ describe('refresh from MySQL', () => {
 
   it('limits the snapshot to --species globs', async () => {
     const out = join(work, 'filtered');
-    const result = await runCli(['--mysql', MYSQL_URL, '--database', PUBLIC_DB, '--species', 'mus_*,homo_sapiens,gallus_gallus', '--out', out]);
+    const result = await runCli(['--mysql', MYSQL_URL, '--database', PUBLIC_DB, '--species', 'mus_*,homo_sapiens,gallus_gallus', '--out', out, ...FAST_XZ]);
     expect(result.code, result.stderr).toBe(EXIT.OK);
     const { manifest } = await readSnapshot(out);
     expect(Object.keys(manifest.species)).toEqual(['gallus_gallus', 'homo_sapiens', 'mus_musculus']);
