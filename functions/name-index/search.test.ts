@@ -11,7 +11,8 @@ import { packInts } from '../../snapshot/packed.ts';
 import { compareCodePoints, compareNatural } from '../../snapshot/natural.ts';
 import { chunkJson, speciesChunks, typoObjects } from '../../snapshot/refresh/chunks.ts';
 import { coveringChunks } from './covering.ts';
-import { buildSpeciesModel, type CoreGene } from '../../snapshot/refresh/species-model.ts';
+import type { SpeciesRow } from '../../snapshot/refresh/rows.ts';
+import { buildSpeciesModel, type CoreData } from '../../snapshot/refresh/species-model.ts';
 import { ChunkIndex } from './chunk-index.ts';
 import { search, type SpeciesChunks } from './search.ts';
 import { emptyTypoIndex, typoIndexOf } from './typo-index.ts';
@@ -30,8 +31,8 @@ interface RefLabel {
 }
 
 /** The rule's data: labels with the union of their genes' synonyms, their group and their IDs. */
-function referenceData(): { labels: RefLabel[]; rows: { stableId: string; label: string | null; location: string | null }[]; core: Map<string, CoreGene> } {
-  const { rows, core } = sampleSpecies(SPECIES);
+async function referenceData(): Promise<{ labels: RefLabel[]; rows: SpeciesRow[]; core: CoreData }> {
+  const { rows, core } = await sampleSpecies(SPECIES);
   const ids = new Map<string, Set<string>>();
   for (const { stableId, label } of rows) if (label?.trim()) (ids.get(label.trim()) ?? ids.set(label.trim(), new Set()).get(label.trim())!).add(stableId);
   const labels = [...ids].map(([label, set]) => {
@@ -74,11 +75,11 @@ function reference(labels: readonly RefLabel[], q: string, limit: number): { tot
   return { total: hits.length, labels: hits.slice(0, limit).map((h) => h.l.label) };
 }
 
-let data: ReturnType<typeof referenceData>;
+let data: Awaited<ReturnType<typeof referenceData>>;
 let species: SpeciesChunks;
 
-beforeAll(() => {
-  data = referenceData();
+beforeAll(async () => {
+  data = await referenceData();
   const model = buildSpeciesModel(SPECIES, data.rows, data.core);
   const built = speciesChunks(model);
   // Through JSON, as the edge gets them.

@@ -14,8 +14,8 @@ import { sampleSpecies } from '../../test/support/sample.ts';
 
 const SPECIES = 'homo_sapiens';
 
-function humanModel(): SpeciesModel {
-  const { rows, core } = sampleSpecies(SPECIES);
+async function humanModel(): Promise<SpeciesModel> {
+  const { rows, core } = await sampleSpecies(SPECIES);
   return buildSpeciesModel(SPECIES, rows, core);
 }
 
@@ -100,8 +100,8 @@ let byFirst: Map<string, Name[]>;
 let indexes: Map<string, TypoIndex>;
 let objects: TypoObject[];
 
-beforeAll(() => {
-  const model = humanModel();
+beforeAll(async () => {
+  const model = await humanModel();
   const byKey = new Map<string, Name>();
   for (const e of model.entries) {
     if (e.kind === KIND.ID) continue;
