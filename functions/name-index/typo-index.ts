@@ -73,14 +73,14 @@ const LEVEL_DEPTH = 16;
  * of a cold typo query for human in a fresh Node process), while a short run's lookups cost
  * about what bisecting the lists would.
  */
-const LEVEL_RUN_MIN = 64;
+const SHORT_RUN = 64;
 
 /**
  * The nodes of one depth (down to LEVEL_DEPTH) listed by unit, each list in level order: the
  * nodes on one unit among the children of a run of nodes are one range of its list, found by
  * bisection. What makes a step over many nodes cheap: the few on a wanted unit are found
  * without looking at the others. Built the first time a walk steps a run of more than
- * LEVEL_RUN_MIN nodes at that depth: walks stay near the query's length, and long names put
+ * SHORT_RUN nodes at that depth: walks stay near the query's length, and long names put
  * most nodes far below it.
  */
 interface Level {
@@ -426,7 +426,7 @@ export class TypoIndex {
       }
       return;
     }
-    if (unit !== NONE && depth + 1 <= this.maxLevel && to - from > LEVEL_RUN_MIN) {
+    if (unit !== NONE && depth + 1 <= this.maxLevel && to - from > SHORT_RUN) {
       [found.from, found.to] = [0, 0];
       const level = this.levels[depth + 1] ?? this.buildLevel(depth + 1);
       const u = unit < 128 ? level.ascii[unit]! : level.alphabet.indexOf(unit);
