@@ -244,6 +244,14 @@ export class TypoIndex {
     return (this.levels[depth] = { alphabet, ascii, starts, nodes });
   }
 
+  /** Field by field: a destructuring `[a, b] = [x, y]` builds an array, and a cold isolate runs it as written. */
+  private setFound(from: number, to: number, list: Nodes | null): void {
+    const found = this.found;
+    found.from = from;
+    found.to = to;
+    found.list = list;
+  }
+
   /** Whether node v ends a key (key endRank[v]). */
   private endsKey(v: number): boolean {
     return this.endRank[v + 1]! > this.endRank[v]!;
@@ -416,18 +424,18 @@ export class TypoIndex {
    * or a list of their own at depth + 1.
    */
   private children(depth: number, from: number, to: number, list: Nodes | null, unit: number): void {
-    const { childStart, found } = this;
-    found.list = null;
+    const childStart = this.childStart;
     if (list === null && (unit === NONE || to - from === 1)) {
-      if (unit === NONE) [found.from, found.to] = [childStart[from]!, childStart[to]!];
+      if (unit === NONE) this.setFound(childStart[from]!, childStart[to]!, null);
       else {
         const c = this.child(from, unit);
-        [found.from, found.to] = c < 0 ? [0, 0] : [c, c + 1];
+        if (c < 0) this.setFound(0, 0, null);
+        else this.setFound(c, c + 1, null);
       }
       return;
     }
     if (unit !== NONE && depth + 1 <= this.maxLevel && to - from > SHORT_RUN) {
-      [found.from, found.to] = [0, 0];
+      this.setFound(0, 0, null);
       const level = this.levels[depth + 1] ?? this.buildLevel(depth + 1);
       const u = unit < 128 ? level.ascii[unit]! : level.alphabet.indexOf(unit);
       if (u < 0) return;
@@ -452,7 +460,7 @@ export class TypoIndex {
       }
       // The children of a run are a run one level down: those are all its children on `unit`.
       if (list === null) {
-        [found.from, found.to, found.list] = [lo, end, nodes];
+        this.setFound(lo, end, nodes);
         return;
       }
       // Nodes scattered along a level: keep those whose parent is one of them, in one pass
@@ -466,7 +474,7 @@ export class TypoIndex {
           while (childStart[list[i]! + 1]! <= c) i++;
           if (childStart[list[i]!]! <= c) out[n++] = c;
         }
-        [found.from, found.to, found.list] = [0, n, out];
+        this.setFound(0, n, out);
         return;
       }
     }
@@ -486,7 +494,7 @@ export class TypoIndex {
         out[n++] = c;
       }
     }
-    [found.from, found.to, found.list] = [0, n, out];
+    this.setFound(0, n, out);
   }
 
   /**
