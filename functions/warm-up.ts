@@ -6,7 +6,7 @@
  * scope runs in the startup budget (1 s) rather than the first request's CPU (10 ms on the
  * Free plan). Only what workerd allows at module scope: no I/O, no Response. Runtime-agnostic.
  */
-import { keys, manifestSchema, pointerSchema, rootRef, type ObjectRef } from '../snapshot/format.ts';
+import { answerEntry, keys, manifestSchema, pointerSchema, rootRef, type ObjectRef } from '../snapshot/format.ts';
 import type { XzDecoder } from '../snapshot/unxz.ts';
 import { decodeObject, type DecodedRoot, type ObjectKind } from './catalog/objects.ts';
 import type { ChunkIndex } from './name-index/chunk-index.ts';
@@ -41,10 +41,15 @@ export async function warmUp(xz: XzDecoder, rounds = WARM_UP_ROUNDS): Promise<nu
     const { root, covering } = decode(manifest.species[WARM_UP_SPECIES]!.root, 'root') as DecodedRoot;
     // Each object decoded once per round, as a cold query decodes what it reads.
     const chunks = root.chunks.map((c) => decode(rootRef(root, c), 'chunk') as ChunkIndex);
+    const answers = new Map((root.answers ?? []).map((a) => [a, decode(rootRef(root, a), 'chunk') as ChunkIndex]));
     const typos = new Map(root.typos.map((t) => [t[0], decode(rootRef(root, t), 'typos', t[0]) as TypoIndex]));
     const species: SpeciesChunks = {
       covering: (prefix) => covering.run(prefix),
       chunk: async (i) => chunks[i]!,
+      answers: async (prefix) => {
+        const entry = answerEntry(root, prefix);
+        return (entry && answers.get(entry)) ?? null;
+      },
       typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
     };
     for (const q of QUERIES) made += JSON.stringify(await search(species, q, 10)).length;

@@ -106,7 +106,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 /**
  * One object a species root lists: [first, version, hash, bytes, json_bytes]. `first` is a
- * chunk's separator or a typo object's first character; `version` indexes the root's
+ * chunk's separator, a typo object's first character or an answer object's first prefix; `version` indexes the root's
  * `versions` (where the object was first written); the rest make its ObjectRef (rootRef).
  */
 export type RootEntry = [first: string, version: number, hash: string, bytes: number, jsonBytes: number];
@@ -114,9 +114,10 @@ export type RootEntry = [first: string, version: number, hash: string, bytes: nu
 /**
  * A species' root object: its chunks in key order, chunk i holding the keys from its `first`
  * (a separator: the shortest prefix of its first key that sorts after the previous chunk's
- * last key; '' for chunk 0) up to the next chunk's; and its typo objects, one per first
- * character (UTF-16 unit) of its names, in that character's order. Compact, because a cold
- * query decodes it: a few dozen bytes per object.
+ * last key; '' for chunk 0) up to the next chunk's; its typo objects, one per first character
+ * (UTF-16 unit) of its names, in that character's order; and its answer objects in prefix
+ * order, each holding the long answers from its `first` prefix up to the next one's. Compact,
+ * because a cold query decodes it: a few dozen bytes per object.
  */
 export interface SpeciesRoot {
   format: typeof FORMAT_VERSION;
@@ -125,11 +126,39 @@ export interface SpeciesRoot {
   versions: string[];
   chunks: RootEntry[];
   typos: RootEntry[];
+  /**
+   * Answer objects: chunks without keys, holding the answers of up to LONG_ANSWER_HITS hits of
+   * the prefixes whose key range spans chunks. Absent from roots built before them (build
+   * revision 6): a query there with a limit its chunk's answer does not cover reads every
+   * chunk of its range instead.
+   */
+  answers?: RootEntry[];
+}
+
+/** Hits a long answer holds: the API's largest limit by default (functions/config.ts `MAX_LIMIT`). */
+export const LONG_ANSWER_HITS = 100;
+
+/** Every object a root lists: its chunks, answer objects and typo objects. */
+export function listedObjects(root: SpeciesRoot): RootEntry[] {
+  return [...root.chunks, ...(root.answers ?? []), ...root.typos];
 }
 
 /** The reference of an object a root lists. */
 export function rootRef(root: SpeciesRoot, entry: RootEntry): ObjectRef {
   return { key: keys.object(root.versions[entry[1]]!, root.species, entry[2]), bytes: entry[3], json_bytes: entry[4] };
+}
+
+/** The root's answer object that would hold the long answer of `prefix` (the last whose first prefix is not above it), if any. */
+export function answerEntry(root: SpeciesRoot, prefix: string): RootEntry | undefined {
+  const answers = root.answers ?? [];
+  let lo = 0;
+  let hi = answers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (answers[mid]![0] <= prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return answers[lo - 1];
 }
 
 /** The root's typo object for a first character, if it has one. */
@@ -255,6 +284,7 @@ export function assertRoot(value: unknown, species: string): asserts value is Sp
   if (root.chunks!.length === 0 || root.chunks![0]![0] !== '') fail(what, 'chunks must start at ""');
   entries(root.typos, 'typos');
   for (const e of root.typos!) if (e[0].length !== 1) fail(what, `typo object ${JSON.stringify(e[0])} is malformed`);
+  if (root.answers !== undefined) entries(root.answers, 'answers');
 }
 
 /** Checks a parsed typo object's shape; throws FormatError naming what is wrong (the lists themselves are checked as they are read). */

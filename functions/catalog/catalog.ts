@@ -10,7 +10,7 @@
  * species' last good version keeps answering meanwhile. Loads are not shared between requests:
  * in Workers a request that awaits another request's promise can be cancelled with it.
  */
-import { hashOfKey, keys, OBJECT_HASH_LENGTH, manifestSchema, pointerSchema, rootRef, typoEntry, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { answerEntry, hashOfKey, keys, OBJECT_HASH_LENGTH, manifestSchema, pointerSchema, rootRef, typoEntry, type Manifest, type ObjectRef, type Pointer, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import type { XzDecoder } from '../../snapshot/unxz.ts';
 import type { ChunkIndex } from '../name-index/chunk-index.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../name-index/search.ts';
@@ -215,6 +215,10 @@ export class SnapshotCatalog {
     return {
       covering: (prefix) => covering.run(prefix),
       chunk: (i) => this.load(rootRef(root, root.chunks[i]!), 'chunk', species),
+      answers: async (prefix) => {
+        const entry = answerEntry(root, prefix);
+        return entry ? this.load(rootRef(root, entry), 'chunk', species) : null;
+      },
       typos: async (first) => {
         const entry = typoEntry(root, first);
         return entry ? this.load(rootRef(root, entry), 'typos', species, first) : EMPTY_TYPOS;

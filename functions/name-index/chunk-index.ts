@@ -258,14 +258,8 @@ export class ChunkIndex {
 
   /** The precomputed answer for `fq`, if the builder made one and it holds `limit` hits. */
   answer(fq: string, limit: number): Ranked | null {
-    // Bisected among the answers' own prefixes (a few dozen per chunk, not its keys) by their
-    // heads; strings decide only among prefixes that share fq's head.
-    const { answerPrefixes: prefixes, answerHeads: heads } = this;
-    const head = headOf(fq);
-    let lo = bisectHeads(heads, head, false);
-    let order = 1;
-    while (lo < heads.length && heads[lo] === head && (order = prefixes.compare(lo, fq)) < 0) lo++;
-    if (order !== 0) return null;
+    const lo = this.answerIndex(fq);
+    if (lo < 0) return null;
     const numbers = this.answerHits;
     const first = this.answerAt[lo]!;
     const total = numbers[first]!;
@@ -278,6 +272,23 @@ export class ChunkIndex {
       hits[h] = { chunk: this, owner: numbers[first + 2 + 2 * h]!, tier: numbers[first + 3 + 2 * h]! as Tier, entry: -1 - (text + h) };
     }
     return { total, hits };
+  }
+
+  /** Whether this chunk holds an answer to `fq` (of however many hits). */
+  holdsAnswer(fq: string): boolean {
+    return this.answerIndex(fq) >= 0;
+  }
+
+  /** The index of fq's precomputed answer, or -1. */
+  private answerIndex(fq: string): number {
+    // Bisected among the answers' own prefixes (a few dozen per chunk, not its keys) by their
+    // heads; strings decide only among prefixes that share fq's head.
+    const { answerPrefixes: prefixes, answerHeads: heads } = this;
+    const head = headOf(fq);
+    let lo = bisectHeads(heads, head, false);
+    let order = 1;
+    while (lo < heads.length && heads[lo] === head && (order = prefixes.compare(lo, fq)) < 0) lo++;
+    return order === 0 ? lo : -1;
   }
 
   /**

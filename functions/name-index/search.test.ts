@@ -77,6 +77,8 @@ function reference(labels: readonly RefLabel[], q: string, limit: number): { tot
 
 let data: Awaited<ReturnType<typeof referenceData>>;
 let species: SpeciesChunks;
+/** The prefixes that have a long answer (those of the answer objects). */
+let longPrefixes: string[];
 
 beforeAll(async () => {
   data = await referenceData();
@@ -84,12 +86,19 @@ beforeAll(async () => {
   const built = speciesChunks(model);
   // Through JSON, as the edge gets them.
   const through = <T,>(value: T): T => JSON.parse(JSON.stringify(value));
-  const chunks = built.map(({ chunk }) => new ChunkIndex(through(chunk)));
+  const chunks = built.chunks.map(({ chunk }) => new ChunkIndex(through(chunk)));
+  const answers = built.answers.map(({ chunk }) => new ChunkIndex(through(chunk)));
   const typos = new Map(typoObjects(model).map((t) => [t.first, typoIndexOf(through(t), SPECIES, t.first)]));
   expect(chunks.length).toBeGreaterThan(20);
+  expect(answers.length).toBeGreaterThan(1);
+  longPrefixes = built.answers.flatMap(({ chunk }) => chunk.answers.prefixes.split('\n'));
   species = {
-    covering: (prefix) => coveringChunks(built.length, (i) => built[i]!.first, prefix),
+    covering: (prefix) => coveringChunks(chunks.length, (i) => built.chunks[i]!.first, prefix),
     chunk: async (i) => chunks[i]!,
+    answers: async (prefix) => {
+      const at = built.answers.findLastIndex((a) => a.first <= prefix);
+      return at < 0 ? null : answers[at]!;
+    },
     typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
   };
 }, 60_000);
@@ -144,6 +153,34 @@ describe('search against the rule', () => {
       expect(top.map((s) => s.label), t.q).toContain(t.intended);
       expect(top.every((s) => s.match.kind === 'typo')).toBe(true);
     }
+  });
+
+  it("answers a limit beyond a chunk's stored answer from one answer object, not from every chunk of the range", async () => {
+    // Prefixes whose range spans chunks and who have more than a stored answer's 10 hits.
+    expect(longPrefixes.length).toBeGreaterThan(50);
+    expect(longPrefixes).toEqual(expect.arrayContaining(['s', 'ensg00000']));
+    let whole = 0;
+    for (const q of longPrefixes) {
+      for (const limit of [11, 37, 100]) {
+        const chunks: number[] = [];
+        let answerObjects = 0;
+        const counting: SpeciesChunks = {
+          ...species,
+          chunk: (i) => (chunks.push(i), species.chunk(i)),
+          answers: (prefix) => (answerObjects++, species.answers(prefix)),
+        };
+        const page = await search(counting, q, limit);
+        const want = reference(data.labels, q, limit);
+        expect({ q, limit, total: page.total, labels: page.suggestions.filter((s) => s.match.kind !== 'typo').map((s) => s.label) }).toEqual({ q, limit, ...want });
+        expect({ q, limit, answerObjects }).toEqual({ q, limit, answerObjects: 1 });
+        // With fewer matches than the limit, typo hits follow and load their own chunks.
+        if (want.total >= limit) {
+          expect({ q, limit, chunks }).toEqual({ q, limit, chunks: [species.covering(q)[0]] });
+          whole++;
+        }
+      }
+    }
+    expect(whole).toBeGreaterThan(100);
   });
 
   it('loads the chunks of typo hits together, each once', async () => {

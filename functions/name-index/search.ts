@@ -12,6 +12,8 @@ export interface SpeciesChunks {
   /** The run of chunks [from, to) holding the keys that start with `prefix` (at least one). */
   covering(prefix: string): [from: number, to: number];
   chunk(index: number): Promise<ChunkIndex>;
+  /** The answer object that would hold the long answer of `prefix`, or null. */
+  answers(prefix: string): Promise<ChunkIndex | null>;
   /** The typo index of names starting with `first` (one UTF-16 unit). */
   typos(first: string): Promise<TypoIndex>;
 }
@@ -57,12 +59,18 @@ export function rankAcross(chunks: readonly ChunkIndex[], q: ParsedQuery, limit:
   return rankCandidates(chunks.map((chunk) => chunk.candidates(q)), limit);
 }
 
-/** Tiers 1-5, loading the first covering chunk, and the others only when it cannot answer alone. */
+/**
+ * Tiers 1-5, loading the first covering chunk, then, when it cannot answer alone, the long
+ * answer if the query has one (its range spans chunks and its answer there has too few hits),
+ * else the other covering chunks.
+ */
 async function ranked(species: SpeciesChunks, q: ParsedQuery, limit: number): Promise<Ranked> {
   const [from, to] = species.covering(rangePrefix(q));
   const first = await species.chunk(from);
   const alone = rankFirst(first, to - from === 1, q, limit);
   if (alone) return alone;
+  const long = to - from > 1 && first.holdsAnswer(q.fq) ? (await species.answers(q.fq))?.answer(q.fq, limit) : null;
+  if (long) return long;
   const rest = await Promise.all(Array.from({ length: to - from - 1 }, (_, i) => species.chunk(from + 1 + i)));
   return rankAcross([first, ...rest], q, limit);
 }

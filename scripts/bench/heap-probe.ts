@@ -1,6 +1,6 @@
 /**
  * Child process of the index benchmark, run with `node --expose-gc`: the memory one species
- * costs with every object loaded (root, chunks, typo objects, decoded as the catalog decodes
+ * costs with every object loaded (root, chunks, answer objects, typo objects, decoded as the catalog decodes
  * them), measured object by object after full collections, against the catalog's estimate.
  * Memory is the JS heap plus array buffers: typed arrays keep their elements outside the heap,
  * and an isolate's 128 MB pays for both.

@@ -65,7 +65,7 @@ export interface IndexSpeciesResult {
   ratio_vs_mysql: number | null;
   /** Per query, each timed alone (timer overhead included, ~0.03 µs). */
   latency_us: Record<'search' | 'bsearch' | 'mysql', { p50: number; p99: number } | null>;
-  /** Memory of the species with every object loaded (root, chunks, typo objects): JS heap plus array buffers. */
+  /** Memory of the species with every object loaded (root, chunks, answer objects, typo objects): JS heap plus array buffers. */
   memory_bytes: number;
   heap_bytes: number;
   array_buffer_bytes: number;

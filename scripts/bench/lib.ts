@@ -270,6 +270,8 @@ export async function loadSpecies(snap: SnapshotFiles, species: string): Promise
   const objects = [
     await object(entry.root.key, 'root'),
     ...(await Promise.all(content.root.chunks.map((c) => object(rootRef(content.root, c).key, 'chunk')))),
+    // Answer objects are keyless chunks: they load, and count, as chunks.
+    ...(await Promise.all((content.root.answers ?? []).map((a) => object(rootRef(content.root, a).key, 'chunk')))),
     ...(await Promise.all(content.root.typos.map((t) => object(rootRef(content.root, t).key, 'typos')))),
   ];
   return { ...content, species, entry, objects };

@@ -1,13 +1,14 @@
 /**
  * A species model → the objects the edge loads (snapshot/format.ts): chunks of at most about
- * CHUNK_ENTRIES keys, cut where neighbouring keys share the shortest prefix; the precomputed
- * answers of prefixes whose runs are too long to scan per query or cross a cut; and the typo
- * objects, one per first character.
+ * CHUNK_BYTES of JSON, cut where neighbouring keys share the shortest prefix; the precomputed
+ * answers of prefixes whose runs are too long to scan per query or cross a cut; the answer
+ * objects, with the long answers of the prefixes whose runs cross a cut; and the typo objects,
+ * one per first character.
  */
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
-import { FORMAT_VERSION, KIND, type Chunk, type TypoObject } from '../format.ts';
+import { FORMAT_VERSION, KIND, LONG_ANSWER_HITS, type Chunk, type TypoObject } from '../format.ts';
 import { pack, packCounts, packFrontCoded, packInts } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
 import { compareCodeUnits } from '../natural.ts';
@@ -90,9 +91,9 @@ export function fullIndex(model: SpeciesModel): ChunkIndex {
   return new ChunkIndex(chunkJson(model, model.entries));
 }
 
-/** The answer to `prefix` as a query, from the whole species. */
-export function answerOf(full: ChunkIndex, prefix: string): Answer {
-  const { total, hits } = full.rank(parseQuery(prefix), ANSWER_HITS);
+/** The answer to `prefix` as a query, from the whole species, of at most `limit` hits. */
+export function answerOf(full: ChunkIndex, prefix: string, limit = ANSWER_HITS): Answer {
+  const { total, hits } = full.rank(parseQuery(prefix), limit);
   return { total, hits: hits.map((h) => ({ grank: full.granks[h.owner]!, tier: h.tier, text: full.matchText(h) })) };
 }
 
@@ -109,16 +110,19 @@ function lcp(a: string, b: string): number {
   return i;
 }
 
+/** What a label adds to a chunk's JSON, about: its payload and numbers. */
+function labelBytes(model: SpeciesModel, grank: number): number {
+  const l = model.labels[grank]!;
+  let bytes = l.label.length + 8;
+  for (const id of l.stableIds) bytes += id.length + 1;
+  for (const loc of l.locations) bytes += loc.length + 1;
+  return bytes;
+}
+
 /** What an entry adds to its chunk's JSON, about: its key and numbers, and its label's payload unless the chunk names the label already. */
 function entryBytes(model: SpeciesModel, e: Entry, named: ReadonlySet<number>): number {
-  let bytes = e.key.length + 6 + (e.kind === KIND.SYNONYM ? e.text.length + 1 : e.kind === KIND.ID ? 3 : 0);
-  if (!named.has(e.grank)) {
-    const l = model.labels[e.grank]!;
-    bytes += l.label.length + 8;
-    for (const id of l.stableIds) bytes += id.length + 1;
-    for (const loc of l.locations) bytes += loc.length + 1;
-  }
-  return bytes;
+  const bytes = e.key.length + 6 + (e.kind === KIND.SYNONYM ? e.text.length + 1 : e.kind === KIND.ID ? 3 : 0);
+  return named.has(e.grank) ? bytes : bytes + labelBytes(model, e.grank);
 }
 
 /**
@@ -180,21 +184,74 @@ function straddling(entries: readonly Entry[], at: number): string[] {
   return Array.from({ length: shared }, (_, i) => key.slice(0, i + 1));
 }
 
-/** The species' chunks in key order, each with its separator ('' for the first). */
-export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { first: string; chunk: Chunk }[] {
+/** Objects of one kind in order, each with the first key or prefix it holds. */
+export type Listed = { first: string; chunk: Chunk }[];
+
+/**
+ * The species' chunks in key order, each with its separator ('' for the first), and its answer
+ * objects in prefix order, each with its first prefix.
+ *
+ * A prefix whose range spans chunks has its answer of ANSWER_HITS hits in the first of them,
+ * and, if it has more, its long answer of LONG_ANSWER_HITS in an answer object: a larger
+ * limit then reads one object more rather than every chunk of the range (`s`: 10 for human,
+ * `ensg00000`: 87).
+ */
+export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { chunks: Listed; answers: Listed } {
   const { entries } = model;
   const cuts = cutPoints(model, entries, maxBytes);
-  const firsts = cuts.slice(0, -1).map((at, i) => ({ first: i === 0 ? '' : separator(entries, at) }));
+  const firsts = cuts.slice(0, -1).map((at, i) => (i === 0 ? '' : separator(entries, at)));
   const full = fullIndex(model);
   const answers = firsts.map(() => new Map<string, Answer>());
   const prefixes = new Set(broadPrefixes(entries));
   for (const at of cuts.slice(1, -1)) for (const prefix of straddling(entries, at)) prefixes.add(prefix);
+  const long = new Map<string, Answer>();
   for (const prefix of prefixes) {
     // Stored where a reader looks: the first chunk of the range the query reads.
-    const [home] = coveringChunks(firsts.length, (i) => firsts[i]!.first, rangePrefix(parseQuery(prefix)));
-    answers[home]!.set(prefix, answerOf(full, prefix));
+    const [home, end] = coveringChunks(firsts.length, (i) => firsts[i]!, rangePrefix(parseQuery(prefix)));
+    const answer = answerOf(full, prefix);
+    answers[home]!.set(prefix, answer);
+    if (end - home > 1 && answer.total > answer.hits.length) long.set(prefix, answerOf(full, prefix, LONG_ANSWER_HITS));
   }
-  return firsts.map(({ first }, i) => ({ first, chunk: chunkJson(model, entries.slice(cuts[i], cuts[i + 1]), answers[i]) }));
+  return {
+    chunks: firsts.map((first, i) => ({ first, chunk: chunkJson(model, entries.slice(cuts[i], cuts[i + 1]), answers[i]) })),
+    answers: answerObjects(model, long, maxBytes),
+  };
+}
+
+/** Long answers in prefix order, cut into keyless chunks of about `maxBytes` of JSON each. */
+function answerObjects(model: SpeciesModel, long: ReadonlyMap<string, Answer>, maxBytes: number): Listed {
+  const out: Listed = [];
+  let group = new Map<string, Answer>();
+  const named = new Set<number>();
+  let bytes = 0;
+  // What an answer adds to the group: its prefix, its hits, and the labels not yet named.
+  const cost = (prefix: string, answer: Answer) => {
+    let more = prefix.length + 4;
+    const counted = new Set<number>();
+    for (const hit of answer.hits) {
+      more += hit.text.length + 8;
+      if (named.has(hit.grank) || counted.has(hit.grank)) continue;
+      counted.add(hit.grank);
+      more += labelBytes(model, hit.grank);
+    }
+    return more;
+  };
+  for (const prefix of [...long.keys()].sort(compareCodeUnits)) {
+    const answer = long.get(prefix)!;
+    let more = cost(prefix, answer);
+    if (group.size > 0 && bytes + more > maxBytes) {
+      out.push({ first: group.keys().next().value!, chunk: chunkJson(model, [], group) });
+      group = new Map();
+      named.clear();
+      bytes = 0;
+      more = cost(prefix, answer);
+    }
+    group.set(prefix, answer);
+    for (const hit of answer.hits) named.add(hit.grank);
+    bytes += more;
+  }
+  if (group.size > 0) out.push({ first: group.keys().next().value!, chunk: chunkJson(model, [], group) });
+  return out;
 }
 
 /** The typo objects: the names (labels, synonyms) of each first character. */

@@ -76,6 +76,7 @@ export async function encodeSpecies(model: SpeciesModel, core: { source: string 
     objects.push(object);
     return object.ref;
   };
+  const answers: RootEntry[] = [];
   const root: SpeciesRoot = {
     format: FORMAT_VERSION,
     species: model.species,
@@ -83,18 +84,22 @@ export async function encodeSpecies(model: SpeciesModel, core: { source: string 
     versions: [],
     chunks: [],
     typos: [],
+    answers,
   };
   const entry = (first: string, ref: ObjectRef): RootEntry => {
     const version = versionOfKey(ref.key);
     if (!root.versions.includes(version)) root.versions.push(version);
     return [first, root.versions.indexOf(version), hashOfKey(ref.key), ref.bytes, ref.json_bytes];
   };
-  // Chunks, then typo objects, each let go once encoded: never both sets in memory at once.
-  const chunks: ({ first: string; chunk: Chunk } | null)[] = speciesChunks(model);
-  for (let i = 0; i < chunks.length; i++) {
-    const { first, chunk } = chunks[i]!;
-    chunks[i] = null;
-    root.chunks.push(entry(first, await encode(chunk)));
+  // Chunks and answer objects, then typo objects, each let go once encoded: never both sets in memory at once.
+  const built = speciesChunks(model);
+  for (const [list, listed] of [[root.chunks, built.chunks], [answers, built.answers]] as const) {
+    const objects: ({ first: string; chunk: Chunk } | null)[] = listed;
+    for (let i = 0; i < objects.length; i++) {
+      const { first, chunk } = objects[i]!;
+      objects[i] = null;
+      list.push(entry(first, await encode(chunk)));
+    }
   }
   // In first-character order, as readers bisect them.
   const typos: (TypoObject | null)[] = typoObjects(model).sort((a, b) => (a.first < b.first ? -1 : 1));

@@ -19,7 +19,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /** Bump when the builder's output for the same input changes (format, chunking, ranking). */
-export const BUILD_REVISION = 5;
+export const BUILD_REVISION = 6;
 
 /** How many records, and the exact sum of their values. */
 export interface Fingerprint {

@@ -11,7 +11,7 @@
  * kept versions still use stay where they are. (A refresh in progress only refers to objects
  * of the snapshot it started from, which is the current version or the one before: kept.)
  */
-import { assertRoot, keys, manifestSchema, rootRef, VERSION_PATTERN } from '../format.ts';
+import { assertRoot, keys, listedObjects, manifestSchema, rootRef, VERSION_PATTERN } from '../format.ts';
 import type { ObjectStore } from './store.ts';
 import { nodeXzDecoder } from './xz-node.ts';
 
@@ -100,7 +100,7 @@ async function liveObjects(store: ObjectStore, versions: string[]): Promise<Set<
       live.add(entry.root.key);
       const root: unknown = JSON.parse(new TextDecoder().decode(xz.decode(await read(entry.root.key))));
       assertRoot(root, species);
-      for (const e of [...root.chunks, ...root.typos]) live.add(rootRef(root, e).key);
+      for (const e of listedObjects(root)) live.add(rootRef(root, e).key);
     }
   }
   return live;

@@ -12,7 +12,7 @@ import { EncodePool } from './encode-pool.ts';
 import type { CoreSource, SpeciesCore } from './core-data.ts';
 import type { EncodedSpecies } from './encode.ts';
 import { errorMessage, RefreshError } from './errors.ts';
-import { assertRoot, FormatError, hashOfKey, rootRef, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
+import { assertRoot, FormatError, hashOfKey, listedObjects, rootRef, SPECIES_PATTERN, type ObjectRef, type Pointer, type SnapshotSource, type SpeciesEntry } from '../format.ts';
 import type { XzDecoder } from '../unxz.ts';
 import { inputHash, sameFingerprint, unsettledHash, type Fingerprint } from './input-hash.ts';
 import { isUsableRow } from './species-model.ts';
@@ -158,7 +158,7 @@ async function knownObjects(store: ObjectStore, species: string, entry: SpeciesE
     if (error instanceof FormatError) return known;
     throw error;
   }
-  for (const e of [...root.chunks, ...root.typos]) known.set(e[2], rootRef(root, e));
+  for (const e of listedObjects(root)) known.set(e[2], rootRef(root, e));
   return known;
 }
 

@@ -3,13 +3,15 @@ import { Covering } from '../../functions/name-index/covering.ts';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { search, type SearchPage, type SpeciesChunks } from '../../functions/name-index/search.ts';
 import { emptyTypoIndex, typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
-import { assertRoot, rootRef, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { answerEntry, assertRoot, rootRef, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 
 export interface SpeciesContent {
   root: SpeciesRoot;
   covering: Covering;
   chunks: ChunkIndex[];
+  /** The answer objects (keyless chunks of long answers), in prefix order. */
+  answers: ChunkIndex[];
   /** Every label in rank order. */
   labels: string[];
   /** Stable IDs of a label, joined by spaces. */
@@ -42,7 +44,16 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
   const ids = new Map(ranked.map((r) => [r.label, r.ids]));
   const typos = new Map<string, TypoIndex>();
   for (const t of root.typos) typos.set(t[0], typoIndexOf(JSON.parse(new TextDecoder().decode(await fetch(rootRef(root, t).key))), species, t[0]));
+  const answers = new Map(await Promise.all((root.answers ?? []).map(async (a) => [a, ChunkIndex.fromJson(species, await fetch(rootRef(root, a).key))] as const)));
   const covering = new Covering(root);
-  const view: SpeciesChunks = { covering: (prefix) => covering.run(prefix), chunk: async (i) => chunks[i]!, typos: async (first) => typos.get(first) ?? emptyTypoIndex() };
-  return { root, covering, chunks, labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
+  const view: SpeciesChunks = {
+    covering: (prefix) => covering.run(prefix),
+    chunk: async (i) => chunks[i]!,
+    answers: async (prefix) => {
+      const entry = answerEntry(root, prefix);
+      return (entry && answers.get(entry)) ?? null;
+    },
+    typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
+  };
+  return { root, covering, chunks, answers: [...answers.values()], labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
 }

@@ -1,7 +1,7 @@
 /**
  * Chunked loading in workerd over a real R2 binding, reads counted at the source: a query reads
  * its species' root and the one chunk its prefix lives in; a short prefix is answered from one
- * chunk too; a bad chunk fails only the queries that need it; a new version keeps what did not
+ * chunk too, and with a larger limit from one answer object more; a bad chunk fails only the queries that need it; a new version keeps what did not
  * change; and answers go through the Cache API, so a fresh isolate of the same location answers
  * a repeated question without loading anything, and never with an older version's answer.
  */
@@ -55,9 +55,11 @@ function touched(reads: readonly string[], version: string, species: string) {
   const root = rootOf(version, species);
   const chunkKeys = new Set(root.chunks.map((c) => rootRef(root, c).key));
   const typoKeys = new Set(root.typos.map((t) => rootRef(root, t).key));
+  const answerKeys = new Set((root.answers ?? []).map((a) => rootRef(root, a).key));
   return {
     root: reads.filter((k) => k === entry.root.key).length,
     chunks: reads.filter((k) => chunkKeys.has(k)).length,
+    answers: reads.filter((k) => answerKeys.has(k)).length,
     typos: reads.filter((k) => typoKeys.has(k)).length,
   };
 }
@@ -71,7 +73,7 @@ describe('chunked loading', () => {
     expect(response.status).toBe(200);
     expect(response.body.total).toBeGreaterThan(10);
     expect(reads.slice(0, 2)).toEqual([keys.pointer, keys.manifest(v1)]);
-    expect(touched(reads, v1, 'homo_sapiens')).toEqual({ root: 1, chunks: 1, typos: 0 });
+    expect(touched(reads, v1, 'homo_sapiens')).toEqual({ root: 1, chunks: 1, answers: 0, typos: 0 });
     expect(reads).toHaveLength(4);
   });
 
@@ -84,6 +86,19 @@ describe('chunked loading', () => {
       expect(response.status).toBe(200);
       expect(response.body.suggestions).toHaveLength(10);
       expect(touched(reads, v1, 'homo_sapiens').chunks, q).toBe(1);
+    }
+  });
+
+  it('answers a larger limit for such a prefix from its first chunk and one answer object', async () => {
+    await seed('long/');
+    expect(rootOf(v1, 'homo_sapiens').answers!.length).toBeGreaterThan(1);
+    for (const q of ['b', 's', 'ENSG00000']) {
+      const { get, reads } = makeApp('long/');
+      const response = await get(`/autocomplete?species=homo_sapiens&q=${q}&limit=100`);
+      expect(response.status).toBe(200);
+      expect(response.body.total, q).toBeGreaterThan(100);
+      expect(response.body.suggestions, q).toHaveLength(100);
+      expect(touched(reads, v1, 'homo_sapiens'), q).toEqual({ root: 1, chunks: 1, answers: 1, typos: 0 });
     }
   });
 
@@ -138,7 +153,7 @@ describe('chunked loading', () => {
     reads.length = 0;
     const znf = await get('/autocomplete?species=homo_sapiens&q=ZNF5');
     expect(znf.body.snapshot).toBe(v2);
-    expect(touched(reads, v2, 'homo_sapiens')).toEqual({ root: 1, chunks: 0, typos: 0 });
+    expect(touched(reads, v2, 'homo_sapiens')).toEqual({ root: 1, chunks: 0, answers: 0, typos: 0 });
     const brca = await get('/autocomplete?species=homo_sapiens&q=BRCA1');
     expect(brca.body.suggestions[0]).toMatchObject({ label: 'BRCA1', locations: ['17:1-2'] });
   });
