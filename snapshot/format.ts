@@ -128,7 +128,7 @@ export interface SpeciesRoot {
   typos: RootEntry[];
   /**
    * Answer objects: chunks without keys, holding the answers of up to LONG_ANSWER_HITS hits of
-   * the prefixes whose key range spans chunks. Absent from roots built before them (build
+   * the prefixes whose key range spans LONG_ANSWER_SPAN chunks or more. Absent from roots built before them (build
    * revision 6): a query there with a limit its chunk's answer does not cover reads every
    * chunk of its range instead.
    */
@@ -137,6 +137,12 @@ export interface SpeciesRoot {
 
 /** Hits a long answer holds: the API's largest limit by default (functions/config.ts `MAX_LIMIT`). */
 export const LONG_ANSWER_HITS = 100;
+/**
+ * Chunks a prefix's range must span for it to have a long answer: a range of two costs a query
+ * one chunk more, about what an answer object costs, and the synthetic 53 k-label species has
+ * 196 such prefixes (5.4 MB of JSON as long answers), against 108 that span more.
+ */
+export const LONG_ANSWER_SPAN = 3;
 
 /** Every object a root lists: its chunks, answer objects and typo objects. */
 export function listedObjects(root: SpeciesRoot): RootEntry[] {

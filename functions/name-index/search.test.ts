@@ -181,6 +181,20 @@ describe('search against the rule', () => {
       }
     }
     expect(whole).toBeGreaterThan(100);
+    // A range of two chunks has no long answer: the second chunk is read instead.
+    const pairs = [...new Set(data.labels.flatMap((l) => [1, 2, 3].map((n) => l.key.slice(0, n))))].filter((q) => {
+      const [from, to] = species.covering(q);
+      return to - from === 2 && reference(data.labels, q, 12).total >= 12;
+    });
+    expect(pairs.length).toBeGreaterThan(5);
+    for (const q of pairs) {
+      const chunks: number[] = [];
+      let answerObjects = 0;
+      const counting: SpeciesChunks = { ...species, chunk: (i) => (chunks.push(i), species.chunk(i)), answers: (prefix) => (answerObjects++, species.answers(prefix)) };
+      const page = await search(counting, q, 12);
+      expect({ q, labels: page.suggestions.map((s) => s.label) }).toEqual({ q, labels: reference(data.labels, q, 12).labels });
+      expect({ q, chunks: chunks.length, answerObjects }).toEqual({ q, chunks: 2, answerObjects: 0 });
+    }
   });
 
   it('loads the chunks of typo hits together, each once', async () => {

@@ -5,6 +5,7 @@
  */
 import { rankCandidates, type ChunkIndex, type Hit, type Ranked } from './chunk-index.ts';
 import { matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind, type ParsedQuery } from './query.ts';
+import { LONG_ANSWER_SPAN } from '../../snapshot/format.ts';
 import { refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
 
 /** A species' chunks as a search reads them. */
@@ -61,15 +62,15 @@ export function rankAcross(chunks: readonly ChunkIndex[], q: ParsedQuery, limit:
 
 /**
  * Tiers 1-5, loading the first covering chunk, then, when it cannot answer alone, the long
- * answer if the query has one (its range spans chunks and its answer there has too few hits),
- * else the other covering chunks.
+ * answer if the query has one (its range spans LONG_ANSWER_SPAN chunks or more and its answer
+ * there has too few hits), else the other covering chunks.
  */
 async function ranked(species: SpeciesChunks, q: ParsedQuery, limit: number): Promise<Ranked> {
   const [from, to] = species.covering(rangePrefix(q));
   const first = await species.chunk(from);
   const alone = rankFirst(first, to - from === 1, q, limit);
   if (alone) return alone;
-  const long = to - from > 1 && first.holdsAnswer(q.fq) ? (await species.answers(q.fq))?.answer(q.fq, limit) : null;
+  const long = to - from >= LONG_ANSWER_SPAN && first.holdsAnswer(q.fq) ? (await species.answers(q.fq))?.answer(q.fq, limit) : null;
   if (long) return long;
   const rest = await Promise.all(Array.from({ length: to - from - 1 }, (_, i) => species.chunk(from + 1 + i)));
   return rankAcross([first, ...rest], q, limit);

@@ -2,13 +2,13 @@
  * A species model → the objects the edge loads (snapshot/format.ts): chunks of at most about
  * CHUNK_BYTES of JSON, cut where neighbouring keys share the shortest prefix; the precomputed
  * answers of prefixes whose runs are too long to scan per query or cross a cut; the answer
- * objects, with the long answers of the prefixes whose runs cross a cut; and the typo objects,
- * one per first character.
+ * objects, with the long answers of the prefixes whose runs span several chunks; and the typo
+ * objects, one per first character.
  */
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
 import { coveringChunks } from '../../functions/name-index/covering.ts';
 import { parseQuery, rangePrefix } from '../../functions/name-index/query.ts';
-import { FORMAT_VERSION, KIND, LONG_ANSWER_HITS, type Chunk, type TypoObject } from '../format.ts';
+import { FORMAT_VERSION, KIND, LONG_ANSWER_HITS, LONG_ANSWER_SPAN, type Chunk, type TypoObject } from '../format.ts';
 import { pack, packCounts, packFrontCoded, packInts } from '../packed.ts';
 import type { Entry, SpeciesModel } from './species-model.ts';
 import { compareCodeUnits } from '../natural.ts';
@@ -192,9 +192,9 @@ export type Listed = { first: string; chunk: Chunk }[];
  * objects in prefix order, each with its first prefix.
  *
  * A prefix whose range spans chunks has its answer of ANSWER_HITS hits in the first of them,
- * and, if it has more, its long answer of LONG_ANSWER_HITS in an answer object: a larger
- * limit then reads one object more rather than every chunk of the range (`s`: 10 for human,
- * `ensg00000`: 87).
+ * and, if it has more and spans LONG_ANSWER_SPAN chunks or more, its long answer of
+ * LONG_ANSWER_HITS in an answer object: a larger limit then reads one object more rather than
+ * every chunk of the range (`s`: 10 for human, `ensg00000`: 87).
  */
 export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { chunks: Listed; answers: Listed } {
   const { entries } = model;
@@ -210,7 +210,7 @@ export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { ch
     const [home, end] = coveringChunks(firsts.length, (i) => firsts[i]!, rangePrefix(parseQuery(prefix)));
     const answer = answerOf(full, prefix);
     answers[home]!.set(prefix, answer);
-    if (end - home > 1 && answer.total > answer.hits.length) long.set(prefix, answerOf(full, prefix, LONG_ANSWER_HITS));
+    if (end - home >= LONG_ANSWER_SPAN && answer.total > answer.hits.length) long.set(prefix, answerOf(full, prefix, LONG_ANSWER_HITS));
   }
   return {
     chunks: firsts.map((first, i) => ({ first, chunk: chunkJson(model, entries.slice(cuts[i], cuts[i + 1]), answers[i]) })),
