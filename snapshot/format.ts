@@ -106,8 +106,9 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 /**
  * One object a species root lists: [first, version, hash, bytes, json_bytes]. `first` is a
- * chunk's separator, a typo object's first character or an answer object's first prefix; `version` indexes the root's
- * `versions` (where the object was first written); the rest make its ObjectRef (rootRef).
+ * chunk's separator, a typo object's first character or an answer object's first prefix;
+ * `version` indexes the root's `versions` (where the object was first written); the rest make
+ * its ObjectRef (rootRef).
  */
 export type RootEntry = [first: string, version: number, hash: string, bytes: number, jsonBytes: number];
 
@@ -128,9 +129,9 @@ export interface SpeciesRoot {
   typos: RootEntry[];
   /**
    * Answer objects: chunks without keys, holding the answers of up to LONG_ANSWER_HITS hits of
-   * the prefixes whose key range spans LONG_ANSWER_SPAN chunks or more. Absent from roots built before them (build
-   * revision 6): a query there with a limit its chunk's answer does not cover reads every
-   * chunk of its range instead.
+   * the prefixes whose key range spans LONG_ANSWER_SPAN chunks or more. Absent from roots built
+   * before them (build revision 6): a query there with a limit its chunk's answer does not
+   * cover reads every chunk of its range instead.
    */
   answers?: RootEntry[];
 }

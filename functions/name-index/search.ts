@@ -3,9 +3,9 @@
  * they give fewer than `limit` and the query is long enough, typo hits. Runtime-agnostic: the
  * species' chunks come through `SpeciesChunks`, which may load them lazily.
  */
+import { LONG_ANSWER_SPAN } from '../../snapshot/format.ts';
 import { rankCandidates, type ChunkIndex, type Hit, type Ranked } from './chunk-index.ts';
 import { matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind, type ParsedQuery } from './query.ts';
-import { LONG_ANSWER_SPAN } from '../../snapshot/format.ts';
 import { refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
 
 /** A species' chunks as a search reads them. */

@@ -10,8 +10,6 @@ export interface SpeciesContent {
   root: SpeciesRoot;
   covering: Covering;
   chunks: ChunkIndex[];
-  /** The answer objects (keyless chunks of long answers), in prefix order. */
-  answers: ChunkIndex[];
   /** Every label in rank order. */
   labels: string[];
   /** Stable IDs of a label, joined by spaces. */
@@ -55,5 +53,5 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
     },
     typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
   };
-  return { root, covering, chunks, answers: [...answers.values()], labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
+  return { root, covering, chunks, labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
 }
