@@ -6,7 +6,7 @@
  * scope runs in the startup budget (1 s) rather than the first request's CPU (10 ms on the
  * Free plan). Only what workerd allows at module scope: no I/O, no Response. Runtime-agnostic.
  */
-import { answerEntry, keys, manifestSchema, pointerSchema, rootRef, type ObjectRef } from '../snapshot/format.ts';
+import { answerEntry, assertManifest, keys, pointerSchema, rootRef, type ObjectRef } from '../snapshot/format.ts';
 import type { XzDecoder } from '../snapshot/unxz.ts';
 import { decodeObject, type DecodedRoot, type ObjectKind } from './catalog/objects.ts';
 import type { ChunkIndex } from './name-index/chunk-index.ts';
@@ -36,7 +36,8 @@ export async function warmUp(xz: XzDecoder, rounds = WARM_UP_ROUNDS): Promise<nu
   let made = 0;
   for (let r = 0; r < rounds; r++) {
     const pointer = pointerSchema.parse(JSON.parse(decoder.decode(file(keys.pointer))));
-    const manifest = manifestSchema.parse(JSON.parse(decoder.decode(file(pointer.manifest))));
+    const manifest: unknown = JSON.parse(decoder.decode(file(pointer.manifest)));
+    assertManifest(manifest);
     const decode = (ref: ObjectRef, kind: ObjectKind, first?: string) => decodeObject(kind, WARM_UP_SPECIES, xz.decode(file(ref.key), ref.json_bytes), first).value;
     const { root, covering } = decode(manifest.species[WARM_UP_SPECIES]!.root, 'root') as DecodedRoot;
     // Each object decoded once per round, as a cold query decodes what it reads.

@@ -50,6 +50,8 @@ export const OBJECT_HASH_LENGTH = 16;
 
 const OBJECT_KEY = new RegExp(`^v/\\d{8}T\\d{6}Z-[0-9a-f]{4,}/[a-z0-9_]+/[0-9a-f]{${OBJECT_HASH_LENGTH}}\\.json\\.xz$`);
 const version = z.string().regex(VERSION_PATTERN);
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const INPUT_HASH = /^[0-9a-f]{16,}$/;
 const count = z.number().int().nonnegative();
 
 export const pointerSchema = z.object({
@@ -83,7 +85,7 @@ export const speciesEntrySchema = z.object({
   /** The species' objects (root, chunks, typo objects): how many, and their sizes in all. */
   objects: z.object({ count: z.number().int().positive(), bytes: z.number().int().positive(), json_bytes: z.number().int().positive() }),
   /** A hash of the rows and core data it was built from: a refresh whose input hashes the same reuses the entry as it is. */
-  input_hash: z.string().regex(/^[0-9a-f]{16,}$/),
+  input_hash: z.string().regex(INPUT_HASH),
 });
 export type SpeciesEntry = z.infer<typeof speciesEntrySchema>;
 
@@ -292,6 +294,59 @@ export function assertRoot(value: unknown, species: string): asserts value is Sp
   entries(root.typos, 'typos');
   for (const e of root.typos!) if (e[0].length !== 1) fail(what, `typo object ${JSON.stringify(e[0])} is malformed`);
   if (root.answers !== undefined) entries(root.answers, 'answers');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isSize = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+/** A UTC ISO date-time as z.iso.datetime() takes it: the form, and a date and time that exist. */
+function isIsoDateTime(v: unknown): boolean {
+  if (typeof v !== 'string' || !ISO_DATETIME.test(v)) return false;
+  const time = Date.parse(v);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === v.slice(0, 19);
+}
+const isRef = (v: unknown) => isObject(v) && typeof v.key === 'string' && OBJECT_KEY.test(v.key) && isCount(v.bytes) && isCount(v.json_bytes);
+
+/**
+ * Checks a parsed manifest: what `manifestSchema` checks, in plain loops. Every isolate's first
+ * request reads the manifest, and with 300 species zod's parse cost that request 5-10 ms in
+ * workerd (docs/benchmarks.md); this costs a fraction. `format.test.ts` holds the two to the
+ * same verdicts.
+ */
+export function assertManifest(value: unknown): asserts value is Manifest {
+  const what = 'manifest';
+  if (!isObject(value)) fail(what, 'not a JSON object');
+  if (value.format !== FORMAT_VERSION) fail(what, `format ${value.format}, expected ${FORMAT_VERSION}`);
+  if (typeof value.version !== 'string' || !VERSION_PATTERN.test(value.version)) fail(what, 'version must be a version name');
+  if (!isIsoDateTime(value.created)) fail(what, 'created must be an ISO date-time in UTC');
+  const source = value.source;
+  if (
+    !isObject(source) ||
+    (source.kind !== 'mysql' && source.kind !== 'tsv') ||
+    !(source.database === null || typeof source.database === 'string') ||
+    !(source.release === null || isCount(source.release))
+  ) {
+    fail(what, 'source must hold kind, database and release');
+  }
+  const species = value.species;
+  if (!isObject(species)) fail(what, 'species must be an object');
+  for (const name of Object.keys(species)) {
+    const e = species[name];
+    const core = isObject(e) ? e.core : undefined;
+    const objects = isObject(e) ? e.objects : undefined;
+    if (
+      !SPECIES_PATTERN.test(name) ||
+      !isObject(e) ||
+      !isSize(e.labels) ||
+      !isSize(e.rows) ||
+      !(core === null || (isObject(core) && typeof core.source === 'string')) ||
+      !isRef(e.root) ||
+      !(isObject(objects) && isCount(objects.count) && isCount(objects.bytes) && isCount(objects.json_bytes)) ||
+      typeof e.input_hash !== 'string' ||
+      !INPUT_HASH.test(e.input_hash)
+    ) {
+      fail(what, `species entry ${JSON.stringify(name)} is malformed`);
+    }
+  }
 }
 
 /** Checks a parsed typo object's shape; throws FormatError naming what is wrong (the lists themselves are checked as they are read). */
