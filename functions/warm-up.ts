@@ -6,12 +6,12 @@
  * scope runs in the startup budget (1 s) rather than the first request's CPU (10 ms on the
  * Free plan). Only what workerd allows at module scope: no I/O, no Response. Runtime-agnostic.
  */
-import { answerEntry, assertManifest, keys, pointerSchema, rootRef, type ObjectRef } from '../snapshot/format.ts';
+import { assertManifest, keys, pointerSchema, rootRef, type ObjectRef } from '../snapshot/format.ts';
 import type { XzDecoder } from '../snapshot/unxz.ts';
 import { decodeObject, type DecodedRoot, type ObjectKind } from './catalog/objects.ts';
 import type { ChunkIndex } from './name-index/chunk-index.ts';
-import { search, type SpeciesChunks } from './name-index/search.ts';
-import { emptyTypoIndex, type TypoIndex } from './name-index/typo-index.ts';
+import { decodedSpecies, search } from './name-index/search.ts';
+import type { TypoIndex } from './name-index/typo-index.ts';
 import { WARM_UP_FILES, WARM_UP_SPECIES } from './warm-up-data.ts';
 
 /** A broad prefix (precomputed answer), scanned prefixes, a synonym, stable IDs, typos. */
@@ -44,15 +44,7 @@ export async function warmUp(xz: XzDecoder, rounds = WARM_UP_ROUNDS): Promise<nu
     const chunks = root.chunks.map((c) => decode(rootRef(root, c), 'chunk') as ChunkIndex);
     const answers = new Map((root.answers ?? []).map((a) => [a, decode(rootRef(root, a), 'chunk') as ChunkIndex]));
     const typos = new Map(root.typos.map((t) => [t[0], decode(rootRef(root, t), 'typos', t[0]) as TypoIndex]));
-    const species: SpeciesChunks = {
-      covering: (prefix) => covering.run(prefix),
-      chunk: async (i) => chunks[i]!,
-      answers: async (prefix) => {
-        const entry = answerEntry(root, prefix);
-        return (entry && answers.get(entry)) ?? null;
-      },
-      typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
-    };
+    const species = decodedSpecies({ root, covering, chunks, answers, typos });
     for (const q of QUERIES) made += JSON.stringify(await search(species, q, 10)).length;
   }
   return made + settleYoungGeneration();

@@ -3,10 +3,11 @@
  * they give fewer than `limit` and the query is long enough, typo hits. Runtime-agnostic: the
  * species' chunks come through `SpeciesChunks`, which may load them lazily.
  */
-import { LONG_ANSWER_SPAN } from '../../snapshot/format.ts';
+import { answerEntry, LONG_ANSWER_SPAN, type RootEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import { rankCandidates, type ChunkIndex, type Hit, type Ranked } from './chunk-index.ts';
+import type { Covering } from './covering.ts';
 import { matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind, type ParsedQuery } from './query.ts';
-import { refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
+import { emptyTypoIndex, refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
 
 /** A species' chunks as a search reads them. */
 export interface SpeciesChunks {
@@ -17,6 +18,28 @@ export interface SpeciesChunks {
   answers(prefix: string): Promise<ChunkIndex | null>;
   /** The typo index of names starting with `first` (one UTF-16 unit). */
   typos(first: string): Promise<TypoIndex>;
+}
+
+/** A species whose objects are all decoded already (the module-scope warm-up, tests). */
+export function decodedSpecies(parts: {
+  root: SpeciesRoot;
+  covering: Covering;
+  chunks: readonly ChunkIndex[];
+  /** Answer objects by their root entry. */
+  answers: ReadonlyMap<RootEntry, ChunkIndex>;
+  /** Typo indexes by first character. */
+  typos: ReadonlyMap<string, TypoIndex>;
+}): SpeciesChunks {
+  const { root, covering, chunks, answers, typos } = parts;
+  return {
+    covering: (prefix) => covering.run(prefix),
+    chunk: async (i) => chunks[i]!,
+    answers: async (prefix) => {
+      const entry = answerEntry(root, prefix);
+      return (entry && answers.get(entry)) ?? null;
+    },
+    typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
+  };
 }
 
 export interface Suggestion {

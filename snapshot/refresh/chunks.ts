@@ -184,24 +184,41 @@ function straddling(entries: readonly Entry[], at: number): string[] {
   return Array.from({ length: shared }, (_, i) => key.slice(0, i + 1));
 }
 
-/** Objects of one kind in order, each with the first key or prefix it holds. */
-export type Listed = { first: string; chunk: Chunk }[];
+/** An object with the first key or prefix it holds. */
+export interface Listed {
+  first: string;
+  chunk: Chunk;
+}
 
 /**
  * The species' chunks in key order, each with its separator ('' for the first), and its answer
- * objects in prefix order, each with its first prefix.
+ * objects in prefix order, each with its first prefix. Both are made as they are taken, one at
+ * a time: a large species' objects are never all in memory at once.
  *
  * A prefix whose range spans chunks has its answer of ANSWER_HITS hits in the first of them,
  * and, if it has more and spans LONG_ANSWER_SPAN chunks or more, its long answer of
  * LONG_ANSWER_HITS in an answer object: a larger limit then reads one object more rather than
  * every chunk of the range (`s`: 10 for human, `ensg00000`: 87).
  */
-export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { chunks: Listed; answers: Listed } {
+export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { chunks: Iterable<Listed>; answers: Iterable<Listed> } {
   const { entries } = model;
   const cuts = cutPoints(model, entries, maxBytes);
   const firsts = cuts.slice(0, -1).map((at, i) => (i === 0 ? '' : separator(entries, at)));
+  const { stored, long } = precomputedAnswers(model, cuts, firsts);
+  function* chunks(): Generator<Listed> {
+    for (let i = 0; i < firsts.length; i++) yield { first: firsts[i]!, chunk: chunkJson(model, entries.slice(cuts[i], cuts[i + 1]), stored[i]) };
+  }
+  return { chunks: chunks(), answers: answerObjects(model, long, maxBytes) };
+}
+
+/**
+ * The answers stored in each chunk, and the long answers, computed over the whole species at
+ * once; that index is let go when this returns, before any object is made.
+ */
+function precomputedAnswers(model: SpeciesModel, cuts: readonly number[], firsts: readonly string[]): { stored: Map<string, Answer>[]; long: Map<string, Answer> } {
+  const { entries } = model;
   const full = fullIndex(model);
-  const answers = firsts.map(() => new Map<string, Answer>());
+  const stored = firsts.map(() => new Map<string, Answer>());
   const prefixes = new Set(broadPrefixes(entries));
   for (const at of cuts.slice(1, -1)) for (const prefix of straddling(entries, at)) prefixes.add(prefix);
   const long = new Map<string, Answer>();
@@ -209,18 +226,14 @@ export function speciesChunks(model: SpeciesModel, maxBytes = CHUNK_BYTES): { ch
     // Stored where a reader looks: the first chunk of the range the query reads.
     const [home, end] = coveringChunks(firsts.length, (i) => firsts[i]!, rangePrefix(parseQuery(prefix)));
     const answer = answerOf(full, prefix);
-    answers[home]!.set(prefix, answer);
+    stored[home]!.set(prefix, answer);
     if (end - home >= LONG_ANSWER_SPAN && answer.total > answer.hits.length) long.set(prefix, answerOf(full, prefix, LONG_ANSWER_HITS));
   }
-  return {
-    chunks: firsts.map((first, i) => ({ first, chunk: chunkJson(model, entries.slice(cuts[i], cuts[i + 1]), answers[i]) })),
-    answers: answerObjects(model, long, maxBytes),
-  };
+  return { stored, long };
 }
 
 /** Long answers in prefix order, cut into keyless chunks of about `maxBytes` of JSON each. */
-function answerObjects(model: SpeciesModel, long: ReadonlyMap<string, Answer>, maxBytes: number): Listed {
-  const out: Listed = [];
+function* answerObjects(model: SpeciesModel, long: ReadonlyMap<string, Answer>, maxBytes: number): Generator<Listed> {
   let group = new Map<string, Answer>();
   const named = new Set<number>();
   let bytes = 0;
@@ -240,7 +253,7 @@ function answerObjects(model: SpeciesModel, long: ReadonlyMap<string, Answer>, m
     const answer = long.get(prefix)!;
     let more = cost(prefix, answer);
     if (group.size > 0 && bytes + more > maxBytes) {
-      out.push({ first: group.keys().next().value!, chunk: chunkJson(model, [], group) });
+      yield { first: group.keys().next().value!, chunk: chunkJson(model, [], group) };
       group = new Map();
       named.clear();
       bytes = 0;
@@ -250,8 +263,7 @@ function answerObjects(model: SpeciesModel, long: ReadonlyMap<string, Answer>, m
     for (const hit of answer.hits) named.add(hit.grank);
     bytes += more;
   }
-  if (group.size > 0) out.push({ first: group.keys().next().value!, chunk: chunkJson(model, [], group) });
-  return out;
+  if (group.size > 0) yield { first: group.keys().next().value!, chunk: chunkJson(model, [], group) };
 }
 
 /** The typo objects: the names (labels, synonyms) of each first character. */

@@ -91,16 +91,11 @@ export async function encodeSpecies(model: SpeciesModel, core: { source: string 
     if (!root.versions.includes(version)) root.versions.push(version);
     return [first, root.versions.indexOf(version), hashOfKey(ref.key), ref.bytes, ref.json_bytes];
   };
-  // Chunks and answer objects, then typo objects, each let go once encoded: never both sets in memory at once.
+  // Chunks and answer objects as the builder makes them, one at a time, then typo objects, each
+  // let go once encoded.
   const built = speciesChunks(model);
-  for (const [list, listed] of [[root.chunks, built.chunks], [answers, built.answers]] as const) {
-    const objects: ({ first: string; chunk: Chunk } | null)[] = listed;
-    for (let i = 0; i < objects.length; i++) {
-      const { first, chunk } = objects[i]!;
-      objects[i] = null;
-      list.push(entry(first, await encode(chunk)));
-    }
-  }
+  for (const { first, chunk } of built.chunks) root.chunks.push(entry(first, await encode(chunk)));
+  for (const { first, chunk } of built.answers) answers.push(entry(first, await encode(chunk)));
   // In first-character order, as readers bisect them.
   const typos: (TypoObject | null)[] = typoObjects(model).sort((a, b) => (a.first < b.first ? -1 : 1));
   for (let i = 0; i < typos.length; i++) {

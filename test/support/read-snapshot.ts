@@ -1,9 +1,9 @@
 /** Reads what a snapshot holds for a species, through the edge's own index (tests only). */
 import { Covering } from '../../functions/name-index/covering.ts';
 import { ChunkIndex } from '../../functions/name-index/chunk-index.ts';
-import { search, type SearchPage, type SpeciesChunks } from '../../functions/name-index/search.ts';
-import { emptyTypoIndex, typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
-import { answerEntry, assertRoot, rootRef, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
+import { decodedSpecies, search, type SearchPage, type SpeciesChunks } from '../../functions/name-index/search.ts';
+import { typoIndexOf, type TypoIndex } from '../../functions/name-index/typo-index.ts';
+import { assertRoot, rootRef, type SpeciesEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import { nodeXzDecoder } from '../../snapshot/refresh/xz-node.ts';
 
 export interface SpeciesContent {
@@ -44,14 +44,6 @@ export async function readSpecies(get: (key: string) => Promise<Uint8Array | nul
   for (const t of root.typos) typos.set(t[0], typoIndexOf(JSON.parse(new TextDecoder().decode(await fetch(rootRef(root, t).key))), species, t[0]));
   const answers = new Map(await Promise.all((root.answers ?? []).map(async (a) => [a, ChunkIndex.fromJson(species, await fetch(rootRef(root, a).key))] as const)));
   const covering = new Covering(root);
-  const view: SpeciesChunks = {
-    covering: (prefix) => covering.run(prefix),
-    chunk: async (i) => chunks[i]!,
-    answers: async (prefix) => {
-      const entry = answerEntry(root, prefix);
-      return (entry && answers.get(entry)) ?? null;
-    },
-    typos: async (first) => typos.get(first) ?? emptyTypoIndex(),
-  };
+  const view = decodedSpecies({ root, covering, chunks, answers, typos });
   return { root, covering, chunks, labels: ranked.map((r) => r.label), stableIdsOf: (label) => ids.get(label), typos, view, search: (q, limit = 10) => search(view, q, limit) };
 }
