@@ -225,9 +225,11 @@ function precomputedAnswers(model: SpeciesModel, cuts: readonly number[], firsts
   for (const prefix of prefixes) {
     // Stored where a reader looks: the first chunk of the range the query reads.
     const [home, end] = coveringChunks(firsts.length, (i) => firsts[i]!, rangePrefix(parseQuery(prefix)));
-    const answer = answerOf(full, prefix);
-    stored[home]!.set(prefix, answer);
-    if (end - home >= LONG_ANSWER_SPAN && answer.total > answer.hits.length) long.set(prefix, answerOf(full, prefix, LONG_ANSWER_HITS));
+    // Ranked once: a stored answer is the first ANSWER_HITS hits of the long one.
+    const spans = end - home >= LONG_ANSWER_SPAN;
+    const answer = answerOf(full, prefix, spans ? LONG_ANSWER_HITS : ANSWER_HITS);
+    stored[home]!.set(prefix, { total: answer.total, hits: answer.hits.slice(0, ANSWER_HITS) });
+    if (spans && answer.total > ANSWER_HITS) long.set(prefix, answer);
   }
   return { stored, long };
 }
