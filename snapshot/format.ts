@@ -157,30 +157,27 @@ export function rootRef(root: SpeciesRoot, entry: RootEntry): ObjectRef {
   return { key: keys.object(root.versions[entry[1]]!, root.species, entry[2]), bytes: entry[3], json_bytes: entry[4] };
 }
 
-/** The root's answer object that would hold the long answer of `prefix` (the last whose first prefix is not above it), if any. */
-export function answerEntry(root: SpeciesRoot, prefix: string): RootEntry | undefined {
-  const answers = root.answers ?? [];
+/** The last of `list` (ascending by `first`) whose `first` is not above `key`, if any. */
+function lastAtMost(list: readonly RootEntry[], key: string): RootEntry | undefined {
   let lo = 0;
-  let hi = answers.length;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (answers[mid]![0] <= prefix) lo = mid + 1;
+    if (list[mid]![0] <= key) lo = mid + 1;
     else hi = mid;
   }
-  return answers[lo - 1];
+  return list[lo - 1];
+}
+
+/** The root's answer object that would hold the long answer of `prefix`, if any. */
+export function answerEntry(root: SpeciesRoot, prefix: string): RootEntry | undefined {
+  return lastAtMost(root.answers ?? [], prefix);
 }
 
 /** The root's typo object for a first character, if it has one. */
 export function typoEntry(root: SpeciesRoot, first: string): RootEntry | undefined {
-  const typos = root.typos;
-  let lo = 0;
-  let hi = typos.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (typos[mid]![0] < first) lo = mid + 1;
-    else hi = mid;
-  }
-  return typos[lo]?.[0] === first ? typos[lo] : undefined;
+  const entry = lastAtMost(root.typos, first);
+  return entry?.[0] === first ? entry : undefined;
 }
 
 /**
