@@ -53,12 +53,7 @@ export function createApp(appDeps: AppDeps): OpenAPIHono {
     await next();
   });
 
-  // Cached answers first: they carry their own CORS headers (see cors.ts for why).
   const cors = corsPolicy(deps.config.CORS_ORIGINS);
-  if (deps.answers) {
-    app.use('/autocomplete', fastAnswer(deps, cors));
-    app.use('/gene_suggest', fastAnswer(deps, cors));
-  }
   app.use('*', corsMiddleware(cors));
   const schemas = querySchemas(deps.config);
   registerAutocomplete(app, deps, schemas);
@@ -79,6 +74,14 @@ export function createApp(appDeps: AppDeps): OpenAPIHono {
 
   app.notFound((c) => new ProblemError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, { see: '/openapi.json' }).toResponse());
   app.onError((error) => toProblem(error).toResponse());
+
+  // Cached answers first, before Hono dispatches (routes/fast-answer.ts); they carry their own
+  // CORS headers (see cors.ts for why). Wrapping `fetch` covers every entry point and `request`.
+  if (deps.answers) {
+    const answered = fastAnswer(deps, cors);
+    const dispatch = app.fetch;
+    app.fetch = (request, env, ctx) => answered(request) ?? dispatch(request, env, ctx);
+  }
   return app;
 }
 

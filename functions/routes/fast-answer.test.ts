@@ -45,6 +45,17 @@ describe('fast answers', () => {
     expect(searches).toEqual(['BRC', 'her2']);
   });
 
+  it('answers a repeated request synchronously, before Hono dispatches it', async () => {
+    const { app } = counted();
+    const target = 'http://localhost/autocomplete?species=homo_sapiens&q=BRC&limit=3';
+    const first = await app.fetch(new Request(target));
+    const again = app.fetch(new Request(target));
+    // A Response, not a promise of one: @hono/node-server writes it out without awaiting.
+    expect(again).toBeInstanceOf(Response);
+    expect(await (again as Response).text()).toBe(await first.text());
+    expect(app.fetch(new Request(target, { method: 'HEAD' }))).toBeInstanceOf(Promise);
+  });
+
   it('leaves another spelling of the same request to the route, which answers it alike', async () => {
     const { app, searches } = counted();
     const plain = await (await app.request('/autocomplete?species=homo_sapiens&q=BRC')).text();
