@@ -7,15 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.ts';
-import { connectRoot, createGeneDatabase, dropDatabases, insertRows, MYSQL_URL, publicTuples } from './support/mysql.ts';
+import { connectRoot, createGeneDatabase, DETECTION_LOCK_WAIT_S, dropDatabases, holdDetectionLock, insertRows, MYSQL_URL, publicTuples } from './support/mysql.ts';
 import { buildWorkerBundle, startBundledWorker, type RunningWorker } from './support/worker-bundle.ts';
 
 // A release number no real server has, so detection picks this database.
 const database = `ensembl_autocomplete_${900 + Math.floor(Math.random() * 99)}`;
 let dir: string;
 let worker: RunningWorker | undefined;
+let lock: { release(): Promise<void> } | undefined;
 
 beforeAll(async () => {
+  lock = await holdDetectionLock();
   const conn = await connectRoot();
   try {
     await createGeneDatabase(conn, database);
@@ -24,12 +26,13 @@ beforeAll(async () => {
     await conn.end();
   }
   dir = await mkdtemp(join(tmpdir(), 'ea-e2e-'));
-}, 120_000);
+}, 120_000 + DETECTION_LOCK_WAIT_S * 1000);
 
 afterAll(async () => {
   await worker?.close();
   const conn = await connectRoot();
   await dropDatabases(conn, [database]).finally(() => conn.end());
+  await lock?.release();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -13,7 +13,7 @@ import { manifestSchema, pointerSchema } from '../../snapshot/format.ts';
 import { MysqlCoreSource } from '../../snapshot/refresh/core-mysql.ts';
 import { EXIT, RefreshError } from '../../snapshot/refresh/errors.ts';
 import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
-import { connectRoot, createCoreDatabase, createGeneDatabase, dropDatabases, insertRows, MYSQL_URL, publicTuples } from '../support/mysql.ts';
+import { connectRoot, createCoreDatabase, createGeneDatabase, DETECTION_LOCK_WAIT_S, dropDatabases, holdDetectionLock, insertRows, MYSQL_URL, publicTuples } from '../support/mysql.ts';
 import { readSpecies } from '../support/read-snapshot.ts';
 
 // A release no real server has, so nothing else on the server competes with these databases.
@@ -26,18 +26,21 @@ const TABLES = ['meta', 'coord_system', 'seq_region', 'external_db', 'xref', 'ex
 
 let root: mysql.Connection;
 let work: string;
+let lock: { release(): Promise<void> } | undefined;
 
 beforeAll(async () => {
+  lock = await holdDetectionLock();
   root = await connectRoot();
   work = await mkdtemp(join(tmpdir(), 'refresh-core-'));
   await createGeneDatabase(root, LABELS);
   await insertRows(root, LABELS, await publicTuples((s) => s === 'homo_sapiens' || s === 'mus_musculus'));
   await createCoreDatabase(root, CORE);
-}, 120_000);
+}, 120_000 + DETECTION_LOCK_WAIT_S * 1000);
 
 afterAll(async () => {
   await dropDatabases(root, [LABELS, CORE, PINNED]);
   await root.end();
+  await lock?.release();
   await rm(work, { recursive: true, force: true });
 });
 

@@ -22,7 +22,9 @@ import {
   connectRoot,
   createGeneDatabase,
   createPublicDatabase,
+  DETECTION_LOCK_WAIT_S,
   dropDatabases,
+  holdDetectionLock,
   insertRows,
   publicTuples,
   uniqueName,
@@ -34,18 +36,22 @@ const databases: string[] = [];
 const users: string[] = [];
 /** The whole public sample, 307,512 rows in 19 species. */
 const PUBLIC_DB = uniqueName('snapshot_public');
+let lock: { release(): Promise<void> } | undefined;
 
 beforeAll(async () => {
+  // Detection here, and each refresh's search for core databases, must not find another file's.
+  lock = await holdDetectionLock();
   root = await connectRoot();
   work = await mkdtemp(join(tmpdir(), 'refresh-mysql-'));
   databases.push(PUBLIC_DB);
   await createPublicDatabase(root, PUBLIC_DB);
-});
+}, 120_000 + DETECTION_LOCK_WAIT_S * 1000);
 
 afterAll(async () => {
   await dropDatabases(root, databases);
   for (const user of users) await root.query(`DROP USER IF EXISTS '${user}'@'%', '${user}'@'localhost'`);
   await root.end();
+  await lock?.release();
   await rm(work, { recursive: true, force: true });
 });
 

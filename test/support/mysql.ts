@@ -91,3 +91,23 @@ export async function createCoreDatabase(conn: mysql.Connection, database: strin
   }
   if (batch) await conn.query(batch);
 }
+
+/**
+ * What a test file holds while the server has databases that the refresh's detection would
+ * find (`ensembl_*`, `<species>_core_*`), or while it runs that detection: vitest runs two
+ * files at a time, and one file's databases would otherwise be found by the other's refresh
+ * (the newest autocomplete database, the newest core database of a species). A MariaDB named
+ * lock, so that it also holds between processes, and is let go if one dies.
+ */
+export const DETECTION_LOCK_WAIT_S = 360;
+
+export async function holdDetectionLock(): Promise<{ release(): Promise<void> }> {
+  const conn = await connectRoot();
+  const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', ['ensembl-autocomplete-tests-detection', DETECTION_LOCK_WAIT_S]);
+  if (rows[0]!.got !== 1) {
+    await conn.end();
+    throw new Error(`another test file held the detection lock for over ${DETECTION_LOCK_WAIT_S} s`);
+  }
+  // Ending the session releases the lock.
+  return { release: () => conn.end() };
+}
