@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../snapshot/fold.ts';
+import { LONG_ANSWER_SPAN } from '../../snapshot/format.ts';
 import { packInts } from '../../snapshot/packed.ts';
 import { compareCodePoints, compareNatural } from '../../snapshot/natural.ts';
 import { chunkJson, speciesChunks, typoObjects } from '../../snapshot/refresh/chunks.ts';
@@ -197,6 +198,31 @@ describe('search against the rule', () => {
       const page = await search(view, q, 12);
       expect({ q, labels: page.suggestions.map((s) => s.label) }).toEqual({ q, labels: reference(data.labels, q, 12).labels });
       expect({ q, chunks: asked.chunks.length, answerObjects: asked.answerObjects }).toEqual({ q, chunks: 2, answerObjects: 0 });
+    }
+  });
+
+  it('answers a versioned partial ID from the stored answer of the ID prefix, not from every chunk of its range', async () => {
+    // `ENSG00000.1` asks for the IDs starting with ensg00000: a range of dozens of chunks.
+    const wide = ['ENSG00000.1', 'ensg0000014.17', 'ENSG000001.2', 'ENSG00000'];
+    const [from, to] = species.covering('ensg00000');
+    expect(to - from).toBeGreaterThan(LONG_ANSWER_SPAN);
+    for (const q of wide) {
+      for (const limit of [10, 100]) {
+        const { view, asked } = counting();
+        const want = reference(data.labels, q, limit);
+        expect(want.total).toBeGreaterThan(limit);
+        expect({ q, limit, ...(await ranked(q, limit, view)) }).toEqual({ q, limit, ...want });
+        expect({ q, limit, chunks: asked.chunks.length, answerObjects: asked.answerObjects }).toEqual({ q, limit, chunks: 1, answerObjects: limit > 10 ? 1 : 0 });
+      }
+    }
+    // Versions on every prefix of random IDs: the same answers as the rule.
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 100; i++) {
+      const l = data.labels[Math.floor(random() * data.labels.length)]!;
+      const id = l.ids[Math.floor(random() * l.ids.length)]!;
+      const q = `${id.slice(0, 6 + Math.floor(random() * (id.length - 5)))}.${Math.floor(random() * 30)}`;
+      expect({ q, ...(await ranked(q, 10)) }).toEqual({ q, ...reference(data.labels, q, 10) });
     }
   });
 

@@ -70,12 +70,30 @@ export function toSuggestion(hit: Hit): Suggestion {
 }
 
 /**
+ * The answer `stored` (a chunk or an answer object) holds for the query: fq's own, or, for a
+ * versioned ID (`ensg00000.1`: fid `ensg00000`), fid's when it starts with a stable ID. Then no
+ * name starts with fid, so none with fq, and both queries match the same IDs in the same order.
+ */
+function storedAnswer(stored: ChunkIndex, q: ParsedQuery, limit: number): Ranked | null {
+  const own = stored.answer(q.fq, limit);
+  if (own || q.fid === null || q.fid.length === q.fq.length) return own;
+  const ids = stored.answer(q.fid, limit);
+  return ids && (ids.hits.length === 0 || ids.hits[0]!.tier === TIER.STABLE_ID) ? ids : null;
+}
+
+/** The prefix under which an answer object would hold the query's long answer (see storedAnswer), or null. */
+function longAnswerPrefix(first: ChunkIndex, q: ParsedQuery): string | null {
+  if (first.holdsAnswer(q.fq)) return q.fq;
+  return q.fid !== null && q.fid.length < q.fq.length && first.holdsAnswer(q.fid) ? q.fid : null;
+}
+
+/**
  * Tiers 1-5 from the first chunk that covers the query's key range, if it can answer alone: its
  * precomputed answer where the builder made one, else, when no other chunk covers the range
  * (`alone`), a scan of its run. Null: the other chunks are needed too (rankAcross).
  */
 export function rankFirst(first: ChunkIndex, alone: boolean, q: ParsedQuery, limit: number): Ranked | null {
-  return first.answer(q.fq, limit) ?? (alone ? first.rank(q, limit) : null);
+  return storedAnswer(first, q, limit) ?? (alone ? first.rank(q, limit) : null);
 }
 
 /** Tiers 1-5 from every chunk that covers the query's key range: their runs scanned, labels merged. */
@@ -93,7 +111,9 @@ async function ranked(species: SpeciesChunks, q: ParsedQuery, limit: number): Pr
   const first = await species.chunk(from);
   const alone = rankFirst(first, to - from === 1, q, limit);
   if (alone) return alone;
-  const long = to - from >= LONG_ANSWER_SPAN && first.holdsAnswer(q.fq) ? (await species.answers(q.fq))?.answer(q.fq, limit) : null;
+  const prefix = to - from >= LONG_ANSWER_SPAN ? longAnswerPrefix(first, q) : null;
+  const answers = prefix === null ? null : await species.answers(prefix);
+  const long = answers && storedAnswer(answers, q, limit);
   if (long) return long;
   const rest = await Promise.all(Array.from({ length: to - from - 1 }, (_, i) => species.chunk(from + 1 + i)));
   return rankAcross([first, ...rest], q, limit);
