@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.ts';
-import { connectRoot, createGeneDatabase, DETECTION_LOCK_WAIT_S, dropDatabases, holdDetectionLock, insertRows, MYSQL_URL, publicTuples } from './support/mysql.ts';
+import { connectRoot, createGeneDatabase, DETECTION_LOCK_WAIT_S, dropDatabases, holdDetectionLock, type DetectionLock, insertRows, MYSQL_URL, publicTuples } from './support/mysql.ts';
 import { buildWorkerBundle, startBundledWorker, type RunningWorker } from './support/worker-bundle.ts';
 
 // A release number no real server has, so detection picks this database.
 const database = `ensembl_autocomplete_${900 + Math.floor(Math.random() * 99)}`;
 let dir: string;
 let worker: RunningWorker | undefined;
-let lock: { release(): Promise<void> } | undefined;
+let lock: DetectionLock | undefined;
 
 beforeAll(async () => {
   lock = await holdDetectionLock();

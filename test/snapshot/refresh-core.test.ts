@@ -13,7 +13,7 @@ import { manifestSchema, pointerSchema } from '../../snapshot/format.ts';
 import { MysqlCoreSource } from '../../snapshot/refresh/core-mysql.ts';
 import { EXIT, RefreshError } from '../../snapshot/refresh/errors.ts';
 import { FAST_XZ, runCli, startCli } from '../support/cli.ts';
-import { connectRoot, createCoreDatabase, createGeneDatabase, DETECTION_LOCK_WAIT_S, dropDatabases, holdDetectionLock, insertRows, MYSQL_URL, publicTuples } from '../support/mysql.ts';
+import { connectRoot, createCoreDatabase, createGeneDatabase, DETECTION_LOCK_WAIT_S, dropDatabases, holdDetectionLock, type DetectionLock, insertRows, MYSQL_URL, publicTuples } from '../support/mysql.ts';
 import { readSpecies } from '../support/read-snapshot.ts';
 
 // A release no real server has, so nothing else on the server competes with these databases.
@@ -26,7 +26,7 @@ const TABLES = ['meta', 'coord_system', 'seq_region', 'external_db', 'xref', 'ex
 
 let root: mysql.Connection;
 let work: string;
-let lock: { release(): Promise<void> } | undefined;
+let lock: DetectionLock | undefined;
 
 beforeAll(async () => {
   lock = await holdDetectionLock();

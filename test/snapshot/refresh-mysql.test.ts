@@ -25,6 +25,7 @@ import {
   DETECTION_LOCK_WAIT_S,
   dropDatabases,
   holdDetectionLock,
+  type DetectionLock,
   insertRows,
   publicTuples,
   uniqueName,
@@ -36,7 +37,7 @@ const databases: string[] = [];
 const users: string[] = [];
 /** The whole public sample, 307,512 rows in 19 species. */
 const PUBLIC_DB = uniqueName('snapshot_public');
-let lock: { release(): Promise<void> } | undefined;
+let lock: DetectionLock | undefined;
 
 beforeAll(async () => {
   // Detection here, and each refresh's search for core databases, must not find another file's.

@@ -101,7 +101,11 @@ export async function createCoreDatabase(conn: mysql.Connection, database: strin
  */
 export const DETECTION_LOCK_WAIT_S = 360;
 
-export async function holdDetectionLock(): Promise<{ release(): Promise<void> }> {
+export interface DetectionLock {
+  release(): Promise<void>;
+}
+
+export async function holdDetectionLock(): Promise<DetectionLock> {
   const conn = await connectRoot();
   const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', ['ensembl-autocomplete-tests-detection', DETECTION_LOCK_WAIT_S]);
   if (rows[0]!.got !== 1) {
