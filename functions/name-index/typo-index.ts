@@ -68,13 +68,12 @@ interface Trie {
 /** Level lists reach this deep; below, runs of nodes are short enough to look through. */
 const LEVEL_DEPTH = 16;
 /**
- * Runs of up to this many nodes look their children up one node at a time; longer ones bisect
- * the level lists. Building a level's lists costs a pass over the whole level, which a cold
- * isolate runs unoptimised, but a run of more than a few nodes looks up more than bisecting
- * costs. Against 64, measured side by side on human's typo workload: 36.8 k → 43.5 k queries/s
- * warm, and 0.3-0.6 ms more for the first search of a fresh Node process (docs/benchmarks.md).
+ * Runs of up to this many nodes look their children up one node at a time: building a level's
+ * lists costs a pass over the whole level, which a cold isolate runs unoptimised (about 1-2 ms
+ * of a cold typo query for human in a fresh Node process), while a short run's lookups cost
+ * about what bisecting the lists would.
  */
-const SHORT_RUN = 8;
+const SHORT_RUN = 64;
 
 /**
  * The nodes of one depth (down to LEVEL_DEPTH) listed by unit, each list in level order: the
