@@ -10,7 +10,7 @@ import { fold } from '../../snapshot/fold.ts';
 import { assertChunk, FormatError, KIND, type Chunk } from '../../snapshot/format.ts';
 import { indexTable, PackedStrings, packedLength, unpackFrontCoded, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
 import { bisectHeads, headOf } from './head.ts';
-import { EXACT_SYNONYM_MIN, rangePrefix, TIER, type ParsedQuery, type Tier } from './query.ts';
+import { EXACT_SYNONYM_MIN, isVersioned, rangePrefix, TIER, type ParsedQuery, type Tier } from './query.ts';
 
 /** Scores order hits: tier first, then the rank within the tier. Ranks are below 2^26. */
 const TIER_SCALE = 2 ** 26;
@@ -303,8 +303,8 @@ export class ChunkIndex {
     const { stamp, best, bestEntry, touched } = scratch;
     const epoch = ++scratch.epoch;
     let n = 0;
-    // fid is shorter than fq only for a versioned ID ("…510.17"): names must still start with fq.
-    const checkNames = fid !== null && fid.length < fq.length;
+    // A versioned ID ("…510.17") reads fid's run: names in it must still start with fq.
+    const checkNames = isVersioned(query);
     const exactSynonyms = fq.length >= EXACT_SYNONYM_MIN;
     const [from, to] = this.run(prefix);
     const { kinds, owners, extra, granks } = this;

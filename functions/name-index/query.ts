@@ -38,6 +38,11 @@ export function parseQuery(q: string): ParsedQuery {
   return { fq, fid: unversioned.length >= STABLE_ID_MIN ? unversioned : null };
 }
 
+/** Whether fq carries a version that fid drops (`…510.17`): names must start with fq, IDs only with fid. */
+export function isVersioned(query: ParsedQuery): query is ParsedQuery & { readonly fid: string } {
+  return query.fid !== null && query.fid.length < query.fq.length;
+}
+
 /** The key range a query reads: every eligible key starts with this (fid is a prefix of fq). */
 export function rangePrefix(query: ParsedQuery): string {
   return query.fid ?? query.fq;

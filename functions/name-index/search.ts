@@ -6,7 +6,7 @@
 import { answerEntry, LONG_ANSWER_SPAN, type RootEntry, type SpeciesRoot } from '../../snapshot/format.ts';
 import { rankCandidates, type ChunkIndex, type Hit, type Ranked } from './chunk-index.ts';
 import type { Covering } from './covering.ts';
-import { matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind, type ParsedQuery } from './query.ts';
+import { isVersioned, matchKind, parseQuery, rangePrefix, TIER, typoBudget, type MatchKind, type ParsedQuery } from './query.ts';
 import { emptyTypoIndex, refGrank, refIsSynonym, type TypoIndex } from './typo-index.ts';
 
 /** A species' chunks as a search reads them. */
@@ -76,7 +76,7 @@ export function toSuggestion(hit: Hit): Suggestion {
  */
 function storedAnswer(stored: ChunkIndex, q: ParsedQuery, limit: number): Ranked | null {
   const own = stored.answer(q.fq, limit);
-  if (own || q.fid === null || q.fid.length === q.fq.length) return own;
+  if (own || !isVersioned(q)) return own;
   const ids = stored.answer(q.fid, limit);
   return ids && (ids.hits.length === 0 || ids.hits[0]!.tier === TIER.STABLE_ID) ? ids : null;
 }
@@ -84,7 +84,7 @@ function storedAnswer(stored: ChunkIndex, q: ParsedQuery, limit: number): Ranked
 /** The prefix under which an answer object would hold the query's long answer (see storedAnswer), or null. */
 function longAnswerPrefix(first: ChunkIndex, q: ParsedQuery): string | null {
   if (first.holdsAnswer(q.fq)) return q.fq;
-  return q.fid !== null && q.fid.length < q.fq.length && first.holdsAnswer(q.fid) ? q.fid : null;
+  return isVersioned(q) && first.holdsAnswer(q.fid) ? q.fid : null;
 }
 
 /**
