@@ -9,7 +9,7 @@
 import { fold } from '../../snapshot/fold.ts';
 import { assertChunk, FormatError, KIND, type Chunk } from '../../snapshot/format.ts';
 import { indexTable, PackedStrings, packedLength, unpackFrontCoded, unpackInts, type IndexTable } from '../../snapshot/packed.ts';
-import { bisectHeads, headOf } from './head.ts';
+import { bisectHeads, headHoldsAll, headOf } from './head.ts';
 import { EXACT_SYNONYM_MIN, isVersioned, rangePrefix, TIER, type ParsedQuery, type Tier } from './query.ts';
 
 /** Scores order hits: tier first, then the rank within the tier. Ranks are below 2^26. */
@@ -286,6 +286,8 @@ export class ChunkIndex {
     const { answerPrefixes: prefixes, answerHeads: heads } = this;
     const head = headOf(fq);
     let lo = bisectHeads(heads, head, false);
+    // Most answered prefixes are that short: their text is not read at all.
+    if (headHoldsAll(fq)) return lo < heads.length && heads[lo] === head ? lo : -1;
     let order = 1;
     while (lo < heads.length && heads[lo] === head && (order = prefixes.compare(lo, fq)) < 0) lo++;
     return order === 0 ? lo : -1;
@@ -354,9 +356,10 @@ export class ChunkIndex {
     const { best, bestEntry, touched } = scratch;
     const scores = scoresOf(n);
     for (let k = 0; k < n; k++) scores[k] = best[touched[k]!]!;
-    const top = topBy(n, scores, limit);
-    const hits: Hit[] = new Array(top.length);
-    for (let i = 0; i < top.length; i++) {
+    const count = topBy(n, limit);
+    const top = ranking.top;
+    const hits: Hit[] = new Array(count);
+    for (let i = 0; i < count; i++) {
       const owner = touched[top[i]!]!;
       hits[i] = this.hitAt(bestEntry[owner]!, owner, tierOf(best[owner]!));
     }
@@ -428,45 +431,51 @@ export function rankCandidates(parts: readonly Candidates[], limit: number): Ran
   const all = [...byLabel.values()];
   const scores = scoresOf(all.length);
   for (let i = 0; i < all.length; i++) scores[i] = all[i]!.score;
-  return {
-    total: all.length,
-    hits: topBy(all.length, scores, limit).map((i) => {
-      const { score: s, part, at } = all[i]!;
-      return part.chunk.hitAt(part.entries[at]!, part.owners[at]!, tierOf(s));
-    }),
-  };
+  const hits: Hit[] = new Array(topBy(all.length, limit));
+  for (let i = 0; i < hits.length; i++) {
+    const { score: s, part, at } = all[ranking.top[i]!]!;
+    hits[i] = part.chunk.hitAt(part.entries[at]!, part.owners[at]!, tierOf(s));
+  }
+  return { total: all.length, hits };
 }
 
-/** Room for the scores of a ranking (a ranking never yields: one will do). */
-let scoreScratch = new Int32Array(256);
+/**
+ * Room for a ranking: the scores of its candidates, and its top as indexes among them with
+ * their scores (a ranking never yields: one will do).
+ */
+const ranking = { scores: new Int32Array(256), top: new Int32Array(16), topScores: new Int32Array(16) };
 
 function scoresOf(n: number): Int32Array {
-  if (scoreScratch.length < n) scoreScratch = new Int32Array(2 * n);
-  return scoreScratch;
+  if (ranking.scores.length < n) ranking.scores = new Int32Array(2 * n);
+  return ranking.scores;
 }
 
-/** The indexes in [0, n) of the `limit` smallest of scores[0, n), smallest first (scores are distinct per label). */
-function topBy(n: number, scoreAt: Int32Array, limit: number): number[] {
-  const top: number[] = [];
-  const scores: number[] = [];
+/**
+ * Puts in ranking.top the indexes in [0, n) of the `limit` smallest of ranking.scores[0, n),
+ * smallest first (scores are distinct per label), and returns how many there are.
+ */
+function topBy(n: number, limit: number): number {
+  if (ranking.top.length < limit) {
+    ranking.top = new Int32Array(limit);
+    ranking.topScores = new Int32Array(limit);
+  }
+  const { scores, top, topScores } = ranking;
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    const s = scoreAt[i]!;
-    if (top.length === limit) {
-      if (s >= scores[limit - 1]!) continue;
-      top.pop();
-      scores.pop();
+    const s = scores[i]!;
+    if (k === limit) {
+      if (s >= topScores[limit - 1]!) continue;
+      k--;
     }
     // Insertion into the sorted top: `limit` is small.
-    let j = top.length;
-    top.push(i);
-    scores.push(s);
-    while (j > 0 && scores[j - 1]! > s) {
+    let j = k++;
+    while (j > 0 && topScores[j - 1]! > s) {
       top[j] = top[j - 1]!;
-      scores[j] = scores[j - 1]!;
+      topScores[j] = topScores[j - 1]!;
       j--;
     }
     top[j] = i;
-    scores[j] = s;
+    topScores[j] = s;
   }
-  return top;
+  return k;
 }

@@ -5,7 +5,7 @@
  * with the prefix (a separator is a prefix of its chunk's first key): a run of chunks,
  * [from, to), found by bisection (heads first, when kept) and a short walk.
  */
-import { bisectHeads, headOf } from './head.ts';
+import { bisectHeads, headHoldsAll, headOf } from './head.ts';
 
 /**
  * @param heads the separators' heads (headOf), when the caller keeps them: the first bisection
@@ -16,6 +16,13 @@ export function coveringChunks(count: number, first: (i: number) => string, pref
   let hi = count;
   if (heads) {
     const head = headOf(prefix);
+    if (headHoldsAll(prefix)) {
+      // Heads alone order these separators against the prefix: those that start with it have
+      // heads from the prefix's up to the next value of its last unit.
+      const after = bisectHeads(heads, head, true);
+      const to = bisectHeads(heads, head + 256 ** (4 - prefix.length), false, after);
+      return [Math.max(0, after - 1), Math.max(to, 1)];
+    }
     lo = bisectHeads(heads, head, false);
     hi = bisectHeads(heads, head, true, lo);
   }

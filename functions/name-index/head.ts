@@ -15,6 +15,13 @@ export function headOf(s: string): number {
   return head;
 }
 
+/** Whether headOf(s) holds all of s (under four units, each below 255): then strings with its head are s alone. */
+export function headHoldsAll(s: string): boolean {
+  if (s.length >= 4) return false;
+  for (let j = 0; j < s.length; j++) if (s.charCodeAt(j) >= 255) return false;
+  return true;
+}
+
 /** The first index whose head is at least (`strict`: above) `head`, in ascending `heads` [lo, hi). */
 export function bisectHeads(heads: Uint32Array, head: number, strict: boolean, lo = 0, hi = heads.length): number {
   while (lo < hi) {
