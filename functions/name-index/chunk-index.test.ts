@@ -1,15 +1,15 @@
 /**
  * A chunk's runs against a plain scan of its keys, and its answer lookup against the answered
  * prefixes: both bisect heads (the first four units as a number) before the strings themselves,
- * so strings that share heads, short ones, and units past Latin-1 (read as 255) are where they
- * could go wrong.
+ * so strings that share heads, short ones, NUL units (which must not read as a string's end),
+ * and units from 254 on (read as 255) are where they could go wrong.
  */
 import { describe, expect, it } from 'vitest';
 import { chunkJson } from '../../snapshot/refresh/chunks.ts';
 import { buildSpeciesModel } from '../../snapshot/refresh/species-model.ts';
 import { ChunkIndex } from './chunk-index.ts';
 
-const STEMS = ['a', 'ab', 'abc', 'abcd', 'abcde', 'ÿ', 'ÿa', 'ā', 'ā1', 'α', 'αβ', 'žaba', 'żółw', 'zz', 'z', '𝔸x'];
+const STEMS = ['a', 'ab', 'abc', 'abcd', 'abcde', 'a\u0000', 'ab\u0000c', '\u00fd', '\u00fdb', '\u00fe', 'ÿ', 'ÿa', 'ā', 'ā1', 'α', 'αβ', 'žaba', 'żółw', 'zz', 'z', '𝔸x'];
 
 function chunkOf(labels: readonly string[], answered: readonly string[] = []): ChunkIndex {
   const rows = labels.map((label, i) => ({ stableId: `ENSTST${String(i).padStart(11, '0')}`, label, location: null }));
@@ -39,5 +39,11 @@ describe('chunk runs', () => {
       expect({ prefix, answered: chunk.answer(prefix, 10) !== null }).toEqual({ prefix, answered: answered.includes(prefix) });
     }
     expect(answered.length).toBeGreaterThan(20);
+  });
+
+  it('does not take the answer of a prefix that shares only its head with the query (NUL after it)', () => {
+    const chunk = chunkOf(['a', 'a\u0000', 'ab'], ['a\u0000']);
+    expect(chunk.answer('a', 10)).toBeNull();
+    expect(chunk.answer('a\u0000', 10)).not.toBeNull();
   });
 });

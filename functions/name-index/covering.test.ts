@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCodeUnits } from '../../snapshot/natural.ts';
 import { Covering, coveringChunks } from './covering.ts';
 
-const UNITS = ['a', 'b', 'c', 'ÿ', 'ā', 'α', '1', '𝔸'];
+const UNITS = ['a', 'b', 'c', '\u0000', 'þ', 'ÿ', 'ā', 'α', '1', '𝔸'];
 
 function randomStrings(seed: number, count: number): string[] {
   let state = seed;

@@ -1,11 +1,11 @@
 /**
- * The property the fast paths of covering and answer lookups rely on: a string whose head
- * holds all of it shares its head with no other string.
+ * The properties the fast paths of covering and answer lookups rely on: a string whose head
+ * holds all of it shares its head with no other string, and heads keep the order of strings.
  */
 import { describe, expect, it } from 'vitest';
 import { headHoldsAll, headOf } from './head.ts';
 
-const UNITS = ['a', 'b', 'ÿ', 'Ā', '\u00fe', '1'];
+const UNITS = ['\u0000', 'a', 'b', '\u00fd', '\u00fe', 'ÿ', 'Ā'];
 
 /** Every string of up to five of UNITS. */
 function allStrings(): string[] {
@@ -25,10 +25,16 @@ describe('headHoldsAll', () => {
       held++;
       expect(byHead.get(headOf(s))).toEqual([s]);
     }
+    // Strings of 1-3 units below 254: four of the seven units.
     expect(held).toBe(4 + 16 + 64);
-    // Four units, or one of 255 or more, and the head is shared.
+    // Four units, or one of 254 or more, and the head is shared.
     expect(headHoldsAll('abab')).toBe(false);
-    expect(headHoldsAll('aĀ')).toBe(false);
-    expect(byHead.get(headOf('aĀ'))!.length).toBeGreaterThan(1);
+    expect(headHoldsAll('a\u00fe')).toBe(false);
+    expect(byHead.get(headOf('a\u00fe'))!.length).toBeGreaterThan(1);
+  });
+
+  it('keeps the order of strings: s < t gives headOf(s) <= headOf(t)', () => {
+    const sorted = allStrings().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 1; i < sorted.length; i++) expect(headOf(sorted[i - 1]!)).toBeLessThanOrEqual(headOf(sorted[i]!));
   });
 });
