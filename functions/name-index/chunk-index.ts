@@ -356,7 +356,7 @@ export class ChunkIndex {
     const { best, bestEntry, touched } = scratch;
     const scores = scoresOf(n);
     for (let k = 0; k < n; k++) scores[k] = best[touched[k]!]!;
-    const count = topBy(n, limit);
+    const count = topBy(scores, n, limit);
     const top = ranking.top;
     const hits: Hit[] = new Array(count);
     for (let i = 0; i < count; i++) {
@@ -431,7 +431,7 @@ export function rankCandidates(parts: readonly Candidates[], limit: number): Ran
   const all = [...byLabel.values()];
   const scores = scoresOf(all.length);
   for (let i = 0; i < all.length; i++) scores[i] = all[i]!.score;
-  const hits: Hit[] = new Array(topBy(all.length, limit));
+  const hits: Hit[] = new Array(topBy(scores, all.length, limit));
   for (let i = 0; i < hits.length; i++) {
     const { score: s, part, at } = all[ranking.top[i]!]!;
     hits[i] = part.chunk.hitAt(part.entries[at]!, part.owners[at]!, tierOf(s));
@@ -451,15 +451,15 @@ function scoresOf(n: number): Int32Array {
 }
 
 /**
- * Puts in ranking.top the indexes in [0, n) of the `limit` smallest of ranking.scores[0, n),
- * smallest first (scores are distinct per label), and returns how many there are.
+ * Puts in ranking.top the indexes in [0, n) of the `limit` smallest of scores[0, n), smallest
+ * first (scores are distinct per label), and returns how many there are.
  */
-function topBy(n: number, limit: number): number {
+function topBy(scores: Int32Array, n: number, limit: number): number {
   if (ranking.top.length < limit) {
     ranking.top = new Int32Array(limit);
     ranking.topScores = new Int32Array(limit);
   }
-  const { scores, top, topScores } = ranking;
+  const { top, topScores } = ranking;
   let k = 0;
   for (let i = 0; i < n; i++) {
     const s = scores[i]!;
