@@ -11,13 +11,15 @@
  * Runtimes: workerd run directly by Miniflare on the `wrangler deploy --dry-run` bundle (no
  * `wrangler dev` proxy), R2 seeded with the public snapshot; and the Node adapter
  * (scripts/serve-node.ts on @hono/node-server, SNAPSHOT_DIR), all as child processes. The
- * load generator runs in this process; on a 2-core machine it shares the CPU with the server.
+ * load generator runs in this process. Where taskset is available, the servers run on CPU 0
+ * and the load generator on the others (pin.ts); otherwise they share the CPUs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { atLeast, atMost, benchData, fmt, freePort, HUMAN, loadSpecies, ROOT, round, sleep, table, typingWorkload, type BenchContext, type Target } from './lib.ts';
+import { cpuPinning } from './pin.ts';
 import type { AnswerTable } from './table-app.ts';
 import { buildEmptyBundle, buildProductBundle, buildTableBundle, seedR2, startWorker } from './workerd.ts';
 
@@ -53,6 +55,8 @@ export interface HttpRuntime {
 export interface HttpResult {
   connections: number;
   duration_s: number;
+  /** The CPUs (taskset lists) of the servers and of the load generator; null when they shared them. */
+  pinning: { server: string; client: string } | null;
   runtimes: HttpRuntime[];
 }
 
@@ -184,35 +188,49 @@ export async function benchHttp(ctx: BenchContext): Promise<{ result: HttpResult
 
   const runtimes: HttpRuntime[] = [];
   const bundle = await buildProductBundle(ctx);
+  const tableBundle = await buildTableBundle(ctx, tableFile);
+  const emptyBundle = await buildEmptyBundle(ctx);
   const persist = join(ctx.dataDir, 'r2-http');
   await rm(persist, { recursive: true, force: true });
   await seedR2(bundle, persist, data.publicSnap.dir, '');
-  const workers = {
-    product: await startWorker({ bundle, persist, port: await freePort() }),
-    uncached: await startWorker({ bundle, persist, port: await freePort(), bindings: { ANSWER_CACHE_MB: '0' } }),
-    table: await startWorker({ bundle: await buildTableBundle(ctx, tableFile), port: await freePort() }),
-    empty: await startWorker({ bundle: await buildEmptyBundle(ctx), port: await freePort() }),
-  };
+  // Servers are spawned while this process is on the server CPU, so they inherit it; then this
+  // process, the load generator, moves to the client CPUs.
+  const pinning = cpuPinning();
   try {
-    const servers = Object.fromEntries(Object.entries(workers).map(([name, w]) => [name, { url: w.url.origin, stop: () => w.mf.dispose() }])) as Record<Server, Target_>;
-    runtimes.push(await compare(ctx, 'workerd (Miniflare)', servers, paths));
+    pinning?.pinSelf(pinning.server);
+    const workers = {
+      product: await startWorker({ bundle, persist, port: await freePort() }),
+      uncached: await startWorker({ bundle, persist, port: await freePort(), bindings: { ANSWER_CACHE_MB: '0' } }),
+      table: await startWorker({ bundle: tableBundle, port: await freePort() }),
+      empty: await startWorker({ bundle: emptyBundle, port: await freePort() }),
+    };
+    pinning?.pinSelf(pinning.client);
+    try {
+      const servers = Object.fromEntries(Object.entries(workers).map(([name, w]) => [name, { url: w.url.origin, stop: () => w.mf.dispose() }])) as Record<Server, Target_>;
+      runtimes.push(await compare(ctx, 'workerd (Miniflare)', servers, paths));
+    } finally {
+      await Promise.all(Object.values(workers).map((w) => w.mf.dispose()));
+    }
+
+    pinning?.pinSelf(pinning.server);
+    const nodes = {
+      product: await nodeTarget(serveNode, snapshot, '/health'),
+      uncached: await nodeTarget(serveNode, { ...snapshot, ANSWER_CACHE_MB: '0' }, '/health'),
+      table: await nodeTarget(join(ROOT, 'scripts/bench/table-node.ts'), { TABLE: tableFile }, paths[0]!),
+      empty: await nodeTarget(join(ROOT, 'scripts/bench/empty-node.ts'), {}, '/'),
+    };
+    pinning?.pinSelf(pinning.client);
+    try {
+      runtimes.push(await compare(ctx, 'Node (@hono/node-server)', nodes, paths));
+    } finally {
+      await Promise.all(Object.values(nodes).map((n) => n.stop()));
+    }
   } finally {
-    await Promise.all(Object.values(workers).map((w) => w.mf.dispose()));
+    pinning?.release();
   }
 
-  const nodes = {
-    product: await nodeTarget(serveNode, snapshot, '/health'),
-    uncached: await nodeTarget(serveNode, { ...snapshot, ANSWER_CACHE_MB: '0' }, '/health'),
-    table: await nodeTarget(join(ROOT, 'scripts/bench/table-node.ts'), { TABLE: tableFile }, paths[0]!),
-    empty: await nodeTarget(join(ROOT, 'scripts/bench/empty-node.ts'), {}, '/'),
-  };
-  try {
-    runtimes.push(await compare(ctx, 'Node (@hono/node-server)', nodes, paths));
-  } finally {
-    await Promise.all(Object.values(nodes).map((n) => n.stop()));
-  }
-
-  const result: HttpResult = { connections: CONNECTIONS, duration_s: ctx.quick ? 1 : 10, runtimes };
+  const where = pinning ? { server: pinning.server, client: pinning.client } : null;
+  const result: HttpResult = { connections: CONNECTIONS, duration_s: ctx.quick ? 1 : 10, pinning: where, runtimes };
   const targets: Target[] = [];
   for (const r of runtimes) {
     targets.push(atLeast(`HTTP req/s vs the same bytes from a table, ${r.runtime}`, r.ratio_vs_table, 0.9));
@@ -225,7 +243,7 @@ export async function benchHttp(ctx: BenchContext): Promise<{ result: HttpResult
   const markdown = [
     '### 3. HTTP',
     '',
-    `autocannon, ${CONNECTIONS} connections, ${result.duration_s} s per round, ${fmt(paths.length)} rotating /autocomplete URLs (human typing workload, limit 10); four rounds per runtime, each running the four servers in an order rotated by one; per server, the mean of its rounds without the highest and the lowest.`,
+    `autocannon, ${CONNECTIONS} connections, ${result.duration_s} s per round, ${fmt(paths.length)} rotating /autocomplete URLs (human typing workload, limit 10); four rounds per runtime, each running the four servers in an order rotated by one; per server, the mean of its rounds without the highest and the lowest. ${where ? `Servers on CPU ${where.server}, the load generator on CPU ${where.client} (taskset).` : 'Servers and the load generator share the CPUs (no taskset, or one CPU).'}`,
     '',
     table(['runtime', 'server', 'req/s', 'p99 ms', 'req/s per round'], rows, ['l', 'l', 'r', 'r', 'r']),
     '',
